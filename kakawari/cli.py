@@ -1,0 +1,147 @@
+"""`kakawari`: start the platform, run one service, manage streams and the DLQ."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+from pathlib import Path
+from typing import Annotated
+
+import nats
+import typer
+import uvicorn
+from rich.console import Console
+from rich.table import Table
+
+from kakawari import catalog
+from kakawari.platform import build, migrate
+from kit.config import Settings
+from kit.dev.nats_server import EmbeddedNats
+from kit.messaging.dlq import DeadLetters
+from kit.messaging.subjects import Naming
+from kit.messaging.topology import RetryPolicy, Topology
+from kit.telemetry.logging import configure_logging
+from kit.telemetry.tracing import install_provider
+
+app = typer.Typer(help="kakawari: かかわりラボ operating platform", no_args_is_help=True)
+streams_app = typer.Typer(help="JetStream streams and consumers", no_args_is_help=True)
+dlq_app = typer.Typer(help="Dead-letter queue", no_args_is_help=True)
+app.add_typer(streams_app, name="streams")
+app.add_typer(dlq_app, name="dlq")
+console = Console()
+
+
+def _nats_url_file(settings: Settings) -> Path:
+    return settings.data_dir / "nats.url"
+
+
+def _resolve_nats(settings: Settings) -> str:
+    """NATS_URL if set, else the embedded server a running `make up` wrote down."""
+    if settings.nats_url:
+        return settings.nats_url
+    path = _nats_url_file(settings)
+    if path.exists():
+        return path.read_text().strip()
+    return "nats://127.0.0.1:4222"
+
+
+def _serve(names: list[str], settings: Settings, nats_url: str, *, port: int) -> None:
+    configure_logging(settings.log_level)
+    install_provider("kakawari" if len(names) > 1 else f"kakawari-{names[0]}")
+    if not settings.production:
+        migrate(names, settings)
+    application, _ = build(names, settings, nats_url, seed=settings.seed_demo and not settings.production)
+    uvicorn.run(application, host=settings.host, port=port, log_config=None, timeout_graceful_shutdown=5)
+
+
+@app.command()
+def up(port: Annotated[int | None, typer.Option(help="HTTP port (default: PORT or 8000)")] = None) -> None:
+    """All-in-one: every service in one process, embedded NATS unless NATS_URL is set."""
+    settings = Settings.from_env()
+    embedded: EmbeddedNats | None = None
+    nats_url = settings.nats_url
+    if not nats_url:
+        embedded = EmbeddedNats(settings.data_dir / "nats").start()
+        nats_url = embedded.url
+        _nats_url_file(settings).write_text(nats_url)
+    try:
+        port = port or settings.port
+        console.print(f"[bold green]kakawari[/] → http://{settings.host}:{port}  (NATS {nats_url})")
+        _serve(list(catalog.SERVICE_NAMES), settings, nats_url, port=port)
+    finally:
+        if embedded:
+            embedded.stop()
+            _nats_url_file(settings).unlink(missing_ok=True)
+
+
+@app.command()
+def serve(service: str, port: Annotated[int | None, typer.Option()] = None) -> None:
+    """Per-service mode: one service, its own DATABASE_URL, the NATS at NATS_URL."""
+    settings = Settings.from_env()
+    catalog.load(service)  # fail fast on an unknown name
+    _serve([service], settings, _resolve_nats(settings), port=port or settings.port)
+
+
+@app.command("migrate")
+def migrate_command(service: Annotated[str, typer.Argument(help="a service, or 'all'")] = "all") -> None:
+    """Apply Alembic migrations to a service's database."""
+    names = list(catalog.SERVICE_NAMES) if service == "all" else [service]
+    migrate(names, Settings.from_env())
+    console.print(f"migrated: {', '.join(names)}")
+
+
+def _topology(settings: Settings) -> Topology:
+    return Topology(Naming(settings.namespace),
+                    retry=RetryPolicy(max_deliver=settings.max_deliver, backoff_s=settings.retry_backoff_s),
+                    replicas=int(os.getenv("KAKAWARI_STREAM_REPLICAS", "3" if settings.production else "1")))
+
+
+@streams_app.command("apply")
+def streams_apply() -> None:
+    """Create or update every stream and durable consumer (run once per release in production)."""
+    settings = Settings.from_env()
+
+    async def run() -> list[str]:
+        nc = await nats.connect(_resolve_nats(settings).split(","))
+        try:
+            subs = [s for d in catalog.load_all() for s in d.handlers.subscriptions]
+            return await _topology(settings).apply(nc.jetstream(), catalog.producers(), subs)
+        finally:
+            await nc.close()
+
+    for line in asyncio.run(run()):
+        console.print(line)
+
+
+async def _with_dlq(settings: Settings, action: str, seq: int | None = None) -> object:
+    nc = await nats.connect(_resolve_nats(settings).split(","))
+    try:
+        dlq = DeadLetters(nc.jetstream(), Naming(settings.namespace))
+        return await (dlq.list() if action == "list" else dlq.replay(seq or 0))
+    finally:
+        await nc.close()
+
+
+@dlq_app.command("list")
+def dlq_list() -> None:
+    """Show dead letters: id, consumer, subject, event, tries and the last error."""
+    entries = asyncio.run(_with_dlq(Settings.from_env(), "list"))
+    table = Table("id", "consumer", "subject", "event id", "tries", "error", "at")
+    for e in entries:  # type: ignore[attr-defined]
+        table.add_row(str(e.seq), e.consumer, e.subject, e.event_id, str(e.deliveries), e.error[:80], e.at.isoformat())
+    console.print(table)
+
+
+@dlq_app.command("replay")
+def dlq_replay(entry_id: int) -> None:
+    """Publish a dead letter again on its original subject, and remove it from the DLQ."""
+    try:
+        entry = asyncio.run(_with_dlq(Settings.from_env(), "replay", entry_id))
+    except LookupError as exc:
+        console.print(f"[red]{exc}[/]")
+        raise typer.Exit(1) from exc
+    console.print(f"replayed {entry_id} → {entry.subject}")  # type: ignore[attr-defined]
+
+
+if __name__ == "__main__":
+    app()

@@ -1,0 +1,89 @@
+"""Settings, read from the environment once. Every variable is listed in the README."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+
+def _env(name: str, default: str | None = None) -> str | None:
+    value = os.getenv(name)
+    return value if value not in (None, "") else default
+
+
+def _secret_key(data_dir: Path) -> str:
+    """A stable development key under ./var, so links survive restarts; production sets one."""
+    configured = _env("KAKAWARI_SECRET_KEY")
+    if configured:
+        return configured
+    path = data_dir / "secret.key"
+    if path.exists():
+        return path.read_text().strip()
+    data_dir.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_urlsafe(48)
+    path.write_text(key)
+    path.chmod(0o600)
+    return key
+
+
+@dataclass(frozen=True)
+class Settings:
+    env: str = "development"
+    data_dir: Path = Path("var")
+    host: str = "127.0.0.1"
+    port: int = 8000
+    nats_url: str | None = None
+    database_url: str | None = None  # per-service mode: this service's database
+    database_urls: dict[str, str] = field(default_factory=dict)  # all-in-one: per-service overrides
+    namespace: str = ""
+    smtp_url: str | None = None
+    secret_key: str = "dev-insecure"
+    public_base_url: str = "http://127.0.0.1:8000"
+    log_level: str = "INFO"
+    seed_demo: bool = True
+    retry_backoff_s: tuple[float, ...] = (1.0, 5.0, 30.0, 120.0)
+    max_deliver: int = 5
+
+    @property
+    def production(self) -> bool:
+        return self.env == "production"
+
+    def database_for(self, service: str) -> str:
+        if service in self.database_urls:
+            return self.database_urls[service]
+        if self.database_url:
+            return self.database_url
+        return f"sqlite+aiosqlite:///{self.data_dir / f'{service}.db'}"
+
+    def with_(self, **changes: object) -> Settings:
+        return replace(self, **changes)  # type: ignore[arg-type]
+
+    @classmethod
+    def from_env(cls) -> Settings:
+        data_dir = Path(_env("KAKAWARI_DATA_DIR", "var") or "var")
+        port = int(_env("PORT", "8000") or 8000)
+        host = _env("HOST", "127.0.0.1") or "127.0.0.1"
+        overrides = {
+            svc: url for svc in ("registry", "forum", "matching", "notify")
+            if (url := _env(f"{svc.upper()}_DATABASE_URL"))
+        }
+        backoff = _env("KAKAWARI_RETRY_BACKOFF")
+        return cls(
+            env=_env("KAKAWARI_ENV", "development") or "development",
+            data_dir=data_dir,
+            host=host,
+            port=port,
+            nats_url=_env("NATS_URL"),
+            database_url=_env("DATABASE_URL"),
+            database_urls=overrides,
+            namespace=_env("KAKAWARI_NAMESPACE", "") or "",
+            smtp_url=_env("SMTP_URL"),
+            secret_key=_secret_key(data_dir),
+            public_base_url=_env("PUBLIC_BASE_URL", f"http://{host}:{port}") or "",
+            log_level=_env("LOG_LEVEL", "INFO") or "INFO",
+            seed_demo=(_env("KAKAWARI_SEED_DEMO", "1") or "1") not in ("0", "false", "no"),
+            retry_backoff_s=tuple(float(x) for x in backoff.split(",")) if backoff else cls.retry_backoff_s,
+            max_deliver=int(_env("KAKAWARI_MAX_DELIVER", "5") or 5),
+        )

@@ -1,0 +1,10 @@
+"""Versioned event contracts: the only thing services share about each other.
+
+Import a service's contracts from here (`from kit.contracts.registry import
+MemberApproved`); never from the service's own package.
+"""
+
+from kit.contracts import notify, registry
+from kit.contracts.base import CATALOGUE, EventContract
+
+__all__ = ["CATALOGUE", "EventContract", "notify", "registry"]

@@ -1,0 +1,76 @@
+"""Events the registry publishes about memberships (`registry.member.*.v1`)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from uuid import UUID
+
+from kit.contracts.base import EventContract
+
+
+class _MemberEvent(EventContract):
+    member_id: UUID
+    name: str
+    kind: str
+    status: str
+    actor_id: UUID | None = None
+    note: str | None = None
+    contact_email: str | None = None
+    locale: str = "ja"
+    at: datetime
+
+
+class MemberApplied(_MemberEvent):
+    event_type = "registry.member.applied"
+    description = "An organization submitted its membership application."
+
+
+class MemberApproved(_MemberEvent):
+    event_type = "registry.member.approved"
+    description = "An operator approved a membership application."
+
+
+class MemberRejected(_MemberEvent):
+    event_type = "registry.member.rejected"
+    description = "An operator rejected a membership application (note holds the reason)."
+
+
+class MemberReturned(_MemberEvent):
+    event_type = "registry.member.returned"
+    description = "An operator returned an application for changes (note holds the comment)."
+
+
+class MemberSuspended(_MemberEvent):
+    event_type = "registry.member.suspended"
+    description = "An operator suspended an active membership."
+
+
+class MemberWithdrawn(_MemberEvent):
+    event_type = "registry.member.withdrawn"
+    description = "A membership was withdrawn."
+
+
+class MemberUpdated(_MemberEvent):
+    event_type = "registry.member.updated"
+    description = "A membership's details or status changed (activation, reinstatement, edits)."
+
+
+class StaffInvited(EventContract):
+    event_type = "registry.staff.invited"
+    description = "A member admin invited a person to act for the member; carries the signed link."
+    member_id: UUID
+    member_name: str
+    email: str
+    role: str
+    invite_url: str
+    expires_at: datetime
+    locale: str = "ja"
+
+
+class LoginLinkRequested(EventContract):
+    event_type = "registry.login.requested"
+    description = "Someone asked for a sign-in link by email; carries the signed, expiring link."
+    email: str
+    login_url: str
+    expires_at: datetime
+    locale: str = "ja"

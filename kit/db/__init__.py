@@ -1,0 +1,1 @@
+"""Database kit: one async engine per service, SQLite (WAL) or PostgreSQL."""

@@ -1,0 +1,107 @@
+"""The unit of work: one transaction, its events, and nothing half-written.
+
+    async with uow() as tx:
+        member = await repo.get(tx.session, member_id)
+        member.approve(...)
+        tx.emit(MemberApproved(...))
+        await tx.commit()
+
+Leaving the block without `commit()` rolls back. `commit()` writes the events to
+the outbox in the same transaction, then wakes the relay. Nothing else commits:
+not the HTTP layer, not a repository.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from types import TracebackType
+
+from sqlalchemy import insert
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from kit.contracts.base import EventContract
+from kit.db.engine import Database
+from kit.db.types import utcnow
+from kit.messaging.envelope import Envelope
+from kit.messaging.subjects import Naming
+from kit.messaging.tables import PENDING, MessagingTables
+
+
+class OutboxWriter:
+    """Turns contracts into envelopes and envelopes into outbox rows."""
+
+    def __init__(self, *, producer: str, tables: MessagingTables, naming: Naming) -> None:
+        self.producer = producer
+        self.tables = tables
+        self.naming = naming
+
+    def envelope(self, event: EventContract) -> Envelope:
+        return Envelope.wrap(event, producer=self.producer)
+
+    async def write(self, session: AsyncSession, envelopes: list[Envelope]) -> None:
+        if not envelopes:
+            return
+        now = utcnow()
+        await session.execute(
+            insert(self.tables.outbox),
+            [
+                {
+                    "id": env.id,
+                    "subject": self.naming.subject(env.versioned_type),
+                    "event_type": env.versioned_type,
+                    "envelope": env.model_dump_json(),
+                    "traceparent": env.traceparent,
+                    "state": PENDING,
+                    "attempts": 0,
+                    "created_at": now,
+                }
+                for env in envelopes
+            ],
+        )
+
+
+class UnitOfWork:
+    def __init__(self, session: AsyncSession, outbox: OutboxWriter, on_commit: Callable[[], None]) -> None:
+        self.session = session
+        self._outbox = outbox
+        self._on_commit = on_commit
+        self.events: list[Envelope] = []
+        self.committed = False
+
+    def emit(self, event: EventContract) -> Envelope:
+        envelope = self._outbox.envelope(event)
+        self.events.append(envelope)
+        return envelope
+
+    async def commit(self) -> None:
+        await self._outbox.write(self.session, self.events)
+        await self.session.commit()
+        self.committed = True
+        if self.events:
+            self._on_commit()
+
+    async def __aenter__(self) -> UnitOfWork:
+        return self
+
+    async def __aexit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        if not self.committed:
+            await self.session.rollback()
+        await self.session.close()
+
+
+class UnitOfWorkFactory:
+    """What use cases receive: call it to start a unit of work."""
+
+    def __init__(self, db: Database, outbox: OutboxWriter, on_commit: Callable[[], None]) -> None:
+        self.db = db
+        self.outbox = outbox
+        self._on_commit = on_commit
+
+    def __call__(self) -> UnitOfWork:
+        return UnitOfWork(self.db.sessions(), self.outbox, self._on_commit)
+
+    def read(self) -> AsyncSession:
+        """A read-only session (no write lock on SQLite); use as `async with uow.read() as s`."""
+        return self.db.readers()

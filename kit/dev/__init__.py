@@ -1,0 +1,1 @@
+"""Development helpers: servers started from wheels, for `make up` and the tests."""

@@ -1,0 +1,156 @@
+"""The outbox relay: publishes committed events to JetStream, until published.
+
+It wakes the moment a unit of work commits (no fixed poll), drains the outbox in
+batches whose publishes are pipelined, and also sweeps on a slow timer so rows
+left behind by a crash, or written by another process, still go out. Each
+publish carries `Nats-Msg-Id` = event id, so a row published twice (a crash
+after publish, before it was marked) is dropped by JetStream's duplicate window.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Sequence
+from contextlib import suppress
+from datetime import UTC, datetime
+from typing import Any
+
+from nats.js import JetStreamContext
+from opentelemetry import context as otel_context
+from opentelemetry import propagate, trace
+from sqlalchemy import Row, func, select, update
+
+from kit.db.engine import Database
+from kit.db.types import utcnow
+from kit.messaging.tables import PENDING, PUBLISHED, MessagingTables
+from kit.telemetry import metrics
+
+log = logging.getLogger(__name__)
+tracer = trace.get_tracer("kakawari.outbox")
+
+
+class OutboxRelay:
+    def __init__(
+        self,
+        *,
+        service: str,
+        db: Database,
+        tables: MessagingTables,
+        js: JetStreamContext,
+        batch_size: int = 512,
+        sweep_interval_s: float = 1.0,
+        publish_timeout_s: float = 5.0,
+    ) -> None:
+        self.service = service
+        self.db = db
+        self.outbox = tables.outbox
+        self.js = js
+        self.batch_size = batch_size
+        self.sweep_interval_s = sweep_interval_s
+        self.publish_timeout_s = publish_timeout_s
+        self._wake = asyncio.Event()
+        self._task: asyncio.Task[None] | None = None
+
+    def wake(self) -> None:
+        self._wake.set()
+
+    def start(self) -> None:
+        self._task = asyncio.create_task(self._run(), name=f"{self.service}-outbox-relay")
+
+    async def stop(self) -> None:
+        if self._task:
+            self._task.cancel()
+            with suppress(asyncio.CancelledError):
+                await self._task
+            self._task = None
+
+    async def _run(self) -> None:
+        failures = 0
+        while True:
+            try:
+                while await self.drain_once() == self.batch_size:
+                    pass
+                failures = 0
+            except asyncio.CancelledError:
+                raise
+            except Exception:
+                failures += 1
+                log.exception("outbox.relay.failed", extra={"service": self.service})
+                await asyncio.sleep(min(0.2 * 2**failures, 10.0))
+            with suppress(TimeoutError):
+                await asyncio.wait_for(self._wake.wait(), self.sweep_interval_s)
+            self._wake.clear()
+
+    async def drain_once(self) -> int:
+        """Publish one batch of pending events; returns how many it picked up."""
+        query = select(self.outbox.c.id, self.outbox.c.subject, self.outbox.c.envelope, self.outbox.c.traceparent)
+        query = query.where(self.outbox.c.state == PENDING).order_by(self.outbox.c.id).limit(self.batch_size)
+        if self.db.dialect == "postgresql":
+            # Several replicas may relay at once: each takes rows the others have not locked.
+            async with self.db.sessions() as session, session.begin():
+                rows = (await session.execute(query.with_for_update(skip_locked=True))).all()
+                if rows:
+                    await self._publish_and_mark(session, rows)
+            return len(rows)
+        # SQLite: one process owns the file, so read without the write lock while publishing.
+        async with self.db.readers() as session:
+            rows = (await session.execute(query)).all()
+        if rows:
+            async with self.db.sessions() as session, session.begin():
+                await self._publish_and_mark(session, rows)
+        return len(rows)
+
+    async def _publish_and_mark(self, session: Any, rows: Sequence[Row[Any]]) -> None:
+        results = await asyncio.gather(*(self._publish(row) for row in rows), return_exceptions=True)
+        done = [row.id for row, result in zip(rows, results, strict=True) if not isinstance(result, BaseException)]
+        failed = [(row.id, result) for row, result in zip(rows, results, strict=True) if isinstance(result, BaseException)]
+        if done:
+            await session.execute(
+                update(self.outbox)
+                .where(self.outbox.c.id.in_(done))
+                .values(state=PUBLISHED, published_at=utcnow(), attempts=self.outbox.c.attempts + 1)
+            )
+            metrics.OUTBOX_PUBLISHED.labels(self.service).inc(len(done))
+        for event_id, error in failed:
+            await session.execute(
+                update(self.outbox)
+                .where(self.outbox.c.id == event_id)
+                .values(attempts=self.outbox.c.attempts + 1, last_error=repr(error)[:2000])
+            )
+        if failed:
+            metrics.OUTBOX_PUBLISH_ERRORS.labels(self.service).inc(len(failed))
+            raise RuntimeError(f"{len(failed)} of {len(rows)} publishes failed: {failed[0][1]!r}")
+
+    async def _publish(self, row: Row[Any]) -> None:
+        parent = propagate.extract({"traceparent": row.traceparent} if row.traceparent else {})
+        token = otel_context.attach(parent)
+        try:
+            with tracer.start_as_current_span(
+                f"{row.subject} publish",
+                kind=trace.SpanKind.PRODUCER,
+                attributes={"messaging.system": "nats", "messaging.destination.name": row.subject,
+                            "messaging.message.id": str(row.id), "kakawari.service": self.service},
+            ):
+                headers = {"Nats-Msg-Id": str(row.id)}
+                propagate.inject(headers)
+                await self.js.publish(row.subject, row.envelope.encode(), headers=headers,
+                                      timeout=self.publish_timeout_s)
+        finally:
+            otel_context.detach(token)
+
+    async def backlog(self) -> tuple[int, float]:
+        """How many events wait, and the age in seconds of the oldest."""
+        async with self.db.readers() as session:
+            count, oldest = (
+                await session.execute(
+                    select(func.count(), func.min(self.outbox.c.created_at)).where(self.outbox.c.state == PENDING)
+                )
+            ).one()
+        if oldest is None:
+            return int(count), 0.0
+        if isinstance(oldest, str):  # SQLite aggregate results bypass the column type
+            oldest = datetime.fromisoformat(oldest)
+        if oldest.tzinfo is None:
+            oldest = oldest.replace(tzinfo=UTC)
+        return int(count), max(0.0, (utcnow() - oldest).total_seconds())

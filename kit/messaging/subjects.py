@@ -1,0 +1,36 @@
+"""Subject and stream names, with an optional namespace.
+
+A namespace (`KAKAWARI_NAMESPACE`) lets several isolated copies of the platform
+share one NATS cluster: a staging copy, or each test of the suite.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True, slots=True)
+class Naming:
+    namespace: str = ""
+
+    def subject(self, versioned_type: str) -> str:
+        return f"{self.namespace}.{versioned_type}" if self.namespace else versioned_type
+
+    def producer_wildcard(self, producer: str) -> str:
+        return self.subject(f"{producer}.>")
+
+    def stream(self, producer: str) -> str:
+        base = producer.upper()
+        return f"{self.namespace.upper()}_{base}" if self.namespace else base
+
+    def dlq_stream(self) -> str:
+        return self.stream("dlq")
+
+    def dlq_subject(self, consumer: str) -> str:
+        return self.subject(f"dlq.{consumer}")
+
+    def dlq_wildcard(self) -> str:
+        return self.subject("dlq.>")
+
+    def durable(self, consumer: str) -> str:
+        return f"{self.namespace}_{consumer}" if self.namespace else consumer

@@ -1,0 +1,181 @@
+"""One running service: its database, broker, relay, consumers and web app.
+
+The same runtime serves both deployment modes: all-in-one puts four of them in
+one process, per-service mode runs one. Events cross a real NATS either way.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from contextlib import suppress
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.responses import JSONResponse, Response
+from faststream.nats import NatsBroker
+from faststream.nats.opentelemetry import NatsTelemetryMiddleware
+from faststream.specification import AsyncAPI
+from nats.js import JetStreamContext
+from opentelemetry.instrumentation.sqlalchemy import SQLAlchemyInstrumentor
+
+from kit.config import Settings
+from kit.db.engine import open_database
+from kit.db.uow import OutboxWriter, UnitOfWorkFactory
+from kit.messaging.consumer import bind_subscription
+from kit.messaging.dlq import DeadLetters
+from kit.messaging.inbox import InboxApplier
+from kit.messaging.relay import OutboxRelay
+from kit.messaging.subjects import Naming
+from kit.messaging.topology import RetryPolicy, Topology
+from kit.service import ServiceDefinition
+from kit.telemetry import metrics
+from kit.web.problems import install_problem_handlers
+
+log = logging.getLogger(__name__)
+
+
+class ServiceRuntime:
+    def __init__(self, definition: ServiceDefinition, settings: Settings, nats_url: str) -> None:
+        self.definition = definition
+        self.name = definition.name
+        self.settings = settings
+        self.nats_url = nats_url
+        self.db = open_database(settings.database_for(self.name))
+        # SQLAlchemy 2.1 is newer than the instrumentation declares; its event API is unchanged.
+        SQLAlchemyInstrumentor().instrument(engine=self.db.engine.sync_engine, skip_dep_check=True)
+        self.naming = Naming(settings.namespace)
+        self.topology = Topology(
+            self.naming,
+            retry=RetryPolicy(max_deliver=settings.max_deliver, backoff_s=settings.retry_backoff_s),
+            replicas=3 if settings.production else 1,
+        )
+        self.outbox = OutboxWriter(producer=self.name, tables=definition.tables, naming=self.naming)
+        self.uow = UnitOfWorkFactory(self.db, self.outbox, on_commit=self._wake_relay)
+        self.broker = NatsBroker(
+            [u.strip() for u in nats_url.split(",")],
+            name=f"kakawari-{self.name}",
+            middlewares=[NatsTelemetryMiddleware()],
+            graceful_timeout=5.0,
+            log_level=logging.DEBUG,
+        )
+        self.extras: dict[str, Any] = {}  # service-specific singletons (mailer, gazetteer, ...)
+        self.applier = InboxApplier(
+            service=self.name, db=self.db, tables=definition.tables, outbox=self.outbox,
+            on_emit=self._wake_relay, extras=self.extras,
+        )
+        self.relay: OutboxRelay | None = None
+        self.dlq: DeadLetters | None = None
+        self._declare_publishers()
+        self._monitor: asyncio.Task[None] | None = None
+        self.started = False
+        self.app = self._build_app()
+
+    # -- wiring ---------------------------------------------------------------------------
+    def _wake_relay(self) -> None:
+        if self.relay is not None:
+            self.relay.wake()
+
+    def _declare_publishers(self) -> None:
+        """Publishers exist for the AsyncAPI document; the relay does the publishing."""
+        for contract in self.definition.produces:
+            self.broker.publisher(
+                self.naming.subject(contract.versioned_type()),
+                title=contract.versioned_type(),
+                description=contract.description,
+                schema=contract,
+            )
+
+    def asyncapi(self) -> dict[str, Any]:
+        spec = AsyncAPI(self.broker, title=f"kakawari {self.name}", version="1.0.0",
+                        description=self.definition.title)
+        return spec.to_specification().to_jsonable()  # type: ignore[no-any-return]
+
+    @property
+    def js(self) -> JetStreamContext:
+        return self.broker.connection.jetstream()
+
+    def _build_app(self) -> FastAPI:
+        app = FastAPI(title=f"kakawari {self.name}", description=self.definition.title, version="1.0.0")
+        app.state.runtime = self
+        install_problem_handlers(app)
+        app.include_router(self.definition.api, prefix="/api/v1")
+        if self.definition.pages is not None:
+            app.include_router(self.definition.pages)
+
+        @app.get("/healthz", include_in_schema=False)
+        async def healthz() -> dict[str, str]:
+            return {"status": "ok", "service": self.name}
+
+        @app.get("/readyz", include_in_schema=False)
+        async def readyz() -> JSONResponse:
+            report = await self.readiness()
+            return JSONResponse(report, status_code=200 if report["ready"] else 503)
+
+        @app.get("/metrics", include_in_schema=False)
+        async def metrics_endpoint() -> Response:
+            body, content_type = metrics.render()
+            return Response(body, media_type=content_type)
+
+        @app.get("/asyncapi.json", include_in_schema=False)
+        async def asyncapi(request: Request) -> JSONResponse:
+            return JSONResponse(self.asyncapi())
+
+        return app
+
+    # -- lifecycle ------------------------------------------------------------------------
+    async def start(self, *, apply_topology: bool, producers: list[str]) -> None:
+        await self.broker.connect()
+        js = self.js
+        if apply_topology:
+            await self.topology.apply(js, producers, self.definition.handlers.subscriptions)
+        self.dlq = DeadLetters(js, self.naming)
+        self.relay = OutboxRelay(service=self.name, db=self.db, tables=self.definition.tables, js=js)
+        for sub in self.definition.handlers.subscriptions:
+            bind_subscription(self.broker, sub=sub, topology=self.topology, applier=self.applier, dlq=self.dlq)
+        for hook in self.definition.on_start:
+            await hook(self)
+        await self.broker.start()
+        self.relay.start()
+        self._monitor = asyncio.create_task(self._monitor_loop(), name=f"{self.name}-monitor")
+        self.started = True
+
+    async def stop(self) -> None:
+        self.started = False
+        if self._monitor:
+            self._monitor.cancel()
+            with suppress(asyncio.CancelledError):
+                await self._monitor
+        if self.relay:
+            await self.relay.stop()
+        with suppress(Exception):
+            await asyncio.wait_for(self.broker.stop(), 8)
+        for hook in self.definition.on_stop:
+            with suppress(Exception):
+                await hook(self)
+        await self.db.dispose()
+
+    async def readiness(self) -> dict[str, Any]:
+        db_ok = await self.db.ping()
+        nats_ok = self.started and self.broker.connection is not None and self.broker.connection.is_connected
+        extra_ok = all([await check(self) for check in self.definition.ready_checks]) if db_ok else False
+        ready = bool(db_ok and nats_ok and extra_ok)
+        metrics.READY.labels(self.name).set(1 if ready else 0)
+        return {"service": self.name, "ready": ready, "database": db_ok, "nats": nats_ok, "dependencies": extra_ok}
+
+    async def _monitor_loop(self) -> None:
+        """Refresh the gauges that need a query: outbox backlog, consumer lag, DLQ size."""
+        while True:
+            with suppress(Exception):
+                assert self.relay and self.dlq
+                backlog, oldest = await self.relay.backlog()
+                metrics.OUTBOX_BACKLOG.labels(self.name).set(backlog)
+                metrics.OUTBOX_OLDEST_AGE.labels(self.name).set(oldest)
+                for sub in self.definition.handlers.subscriptions:
+                    info = await self.js.consumer_info(
+                        self.naming.stream(sub.contract.producer()), self.naming.durable(sub.name)
+                    )
+                    metrics.CONSUMER_LAG.labels(self.name, sub.name).set(info.num_pending or 0)
+                    metrics.CONSUMER_UNACKED.labels(self.name, sub.name).set(info.num_ack_pending or 0)
+                metrics.DLQ_MESSAGES.labels(self.name).set(await self.dlq.count())
+            await asyncio.sleep(5)

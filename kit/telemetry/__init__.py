@@ -1,0 +1,1 @@
+"""Telemetry kit: traces (OpenTelemetry), metrics (Prometheus) and JSON logs."""

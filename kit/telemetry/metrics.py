@@ -1,0 +1,26 @@
+"""Prometheus metrics shared by every service; each carries a `service` label."""
+
+from __future__ import annotations
+
+from prometheus_client import CONTENT_TYPE_LATEST, Counter, Gauge, Histogram, generate_latest
+
+OUTBOX_PUBLISHED = Counter("kakawari_outbox_published_total", "Events published by the relay", ["service"])
+OUTBOX_PUBLISH_ERRORS = Counter("kakawari_outbox_publish_errors_total", "Failed publishes", ["service"])
+OUTBOX_BACKLOG = Gauge("kakawari_outbox_backlog", "Events waiting in the outbox", ["service"])
+OUTBOX_OLDEST_AGE = Gauge("kakawari_outbox_oldest_age_seconds", "Age of the oldest pending event", ["service"])
+EVENTS_HANDLED = Counter(
+    "kakawari_events_handled_total", "Events consumed, by outcome", ["service", "consumer", "outcome"]
+)
+HANDLER_SECONDS = Histogram(
+    "kakawari_event_handler_seconds", "Time to apply one event batch", ["service", "consumer"],
+    buckets=(0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1.0),
+)
+CONSUMER_LAG = Gauge("kakawari_consumer_lag", "Messages not yet delivered to a durable consumer", ["service", "consumer"])
+CONSUMER_UNACKED = Gauge("kakawari_consumer_ack_pending", "Delivered but unacknowledged", ["service", "consumer"])
+DLQ_MESSAGES = Gauge("kakawari_dlq_messages", "Messages waiting in the dead-letter stream", ["service"])
+DEAD_LETTERED = Counter("kakawari_dead_lettered_total", "Messages sent to the dead-letter stream", ["service", "consumer"])
+READY = Gauge("kakawari_ready", "1 when the service's database and NATS are ready", ["service"])
+
+
+def render() -> tuple[bytes, str]:
+    return generate_latest(), CONTENT_TYPE_LATEST

@@ -1,0 +1,1 @@
+"""Web kit: problem responses, locale, health endpoints."""

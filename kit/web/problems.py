@@ -1,0 +1,114 @@
+"""Every error is a problem response (RFC 9457) with field messages in Japanese and English.
+
+Never a 500 with a traceback: validation, unknown routes, malformed JSON and
+application errors all map to a 4xx here; anything unforeseen is logged with its
+trace id and answered with a plain 500 body.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from fastapi import FastAPI
+from fastapi.exceptions import RequestValidationError
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import JSONResponse
+
+from kit.errors import AppError, FieldProblem
+from kit.web.locale import request_locale
+
+log = logging.getLogger(__name__)
+
+_MESSAGES: dict[str, tuple[str, str]] = {
+    "missing": ("必須項目です。", "This field is required."),
+    "string_too_short": ("{min_length}文字以上で入力してください。", "Enter at least {min_length} characters."),
+    "string_too_long": ("{max_length}文字以内で入力してください。", "Enter at most {max_length} characters."),
+    "string_pattern_mismatch": ("形式が正しくありません。", "The format is not valid."),
+    "string_type": ("文字列で入力してください。", "Enter text."),
+    "int_parsing": ("整数で入力してください。", "Enter a whole number."),
+    "int_type": ("整数で入力してください。", "Enter a whole number."),
+    "bool_parsing": ("真偽値で入力してください。", "Enter true or false."),
+    "greater_than_equal": ("{ge}以上で入力してください。", "Enter a value of at least {ge}."),
+    "less_than_equal": ("{le}以下で入力してください。", "Enter a value of at most {le}."),
+    "date_from_datetime_parsing": ("日付の形式が正しくありません（YYYY-MM-DD）。", "Enter a date as YYYY-MM-DD."),
+    "date_parsing": ("日付の形式が正しくありません（YYYY-MM-DD）。", "Enter a date as YYYY-MM-DD."),
+    "datetime_parsing": ("日時の形式が正しくありません。", "Enter a valid date and time."),
+    "uuid_parsing": ("IDの形式が正しくありません。", "The id is not valid."),
+    "enum": ("選択肢から選んでください：{expected}", "Choose one of: {expected}"),
+    "literal_error": ("選択肢から選んでください：{expected}", "Choose one of: {expected}"),
+    "value_error": ("値が正しくありません。", "The value is not valid."),
+    "json_invalid": ("JSONの形式が正しくありません。", "The body is not valid JSON."),
+    "model_attributes_type": ("JSONオブジェクトを送ってください。", "Send a JSON object."),
+    "dict_type": ("JSONオブジェクトを送ってください。", "Send a JSON object."),
+    "extra_forbidden": ("不明な項目です。", "This field is not expected."),
+    "url_parsing": ("URLの形式が正しくありません。", "Enter a valid URL."),
+    "url_scheme": ("http または https のURLを入力してください。", "Enter an http or https URL."),
+    "email": ("メールアドレスの形式が正しくありません。", "Enter a valid email address."),
+}
+
+
+def _field_problem(error: dict[str, Any]) -> FieldProblem:
+    loc = [str(p) for p in error.get("loc", ()) if p not in ("body", "query", "path", "header", "cookie")]
+    ctx = {k: v for k, v in (error.get("ctx") or {}).items()}
+    kind = str(error.get("type", "value_error"))
+    if "ja" in ctx:  # our own validators say it in both languages
+        return FieldProblem(".".join(loc) or "body", kind, str(ctx["ja"]), str(error.get("msg", "")))
+    ja, en = _MESSAGES.get(kind, ("値が正しくありません。", str(error.get("msg", "Invalid value."))))
+    try:
+        ja, en = ja.format(**ctx), en.format(**ctx)
+    except (KeyError, IndexError):
+        pass
+    return FieldProblem(".".join(loc) or "body", kind, ja, en)
+
+
+def problem_response(request: Request, status: int, ja: str, en: str,
+                     problems: list[FieldProblem] | None = None, **extra: Any) -> JSONResponse:
+    locale = request_locale(request)
+    body: dict[str, Any] = {
+        "type": "about:blank",
+        "status": status,
+        "title": ja if locale == "ja" else en,
+        "detail": {"ja": ja, "en": en},
+    }
+    if problems:
+        body["errors"] = [
+            {"field": p.field, "code": p.code, "message": p.ja if locale == "ja" else p.en, "ja": p.ja, "en": p.en}
+            for p in problems
+        ]
+    body.update(extra)
+    headers = {"Retry-After": str(extra["retry_after"])} if "retry_after" in extra else None
+    return JSONResponse(body, status_code=status, media_type="application/problem+json", headers=headers)
+
+
+_HTTP_TEXT: dict[int, tuple[str, str]] = {
+    400: ("リクエストが正しくありません。", "Bad request."),
+    401: ("ログインが必要です。", "Sign-in required."),
+    403: ("この操作は許可されていません。", "You may not do this."),
+    404: ("ページが見つかりません。", "Not found."),
+    405: ("このメソッドは使えません。", "Method not allowed."),
+    413: ("リクエストが大きすぎます。", "Request too large."),
+    415: ("この形式には対応していません。", "Unsupported media type."),
+}
+
+
+def install_problem_handlers(app: FastAPI) -> None:
+    @app.exception_handler(AppError)
+    async def _app_error(request: Request, exc: AppError) -> JSONResponse:
+        return problem_response(request, exc.status, exc.ja, exc.en, exc.problems, **exc.extra)
+
+    @app.exception_handler(RequestValidationError)
+    async def _validation(request: Request, exc: RequestValidationError) -> JSONResponse:
+        problems = [_field_problem(dict(e)) for e in exc.errors()]
+        return problem_response(request, 422, "入力内容に誤りがあります。", "Some fields are invalid.", problems)
+
+    @app.exception_handler(HTTPException)
+    async def _http(request: Request, exc: HTTPException) -> JSONResponse:
+        ja, en = _HTTP_TEXT.get(exc.status_code, ("エラーが発生しました。", str(exc.detail)))
+        return problem_response(request, exc.status_code, ja, en)
+
+    @app.exception_handler(Exception)
+    async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
+        log.exception("http.unhandled", extra={"path": request.url.path})
+        return problem_response(request, 500, "サーバーでエラーが発生しました。", "Something went wrong on our side.")

@@ -1,0 +1,1 @@
+"""kakawari's services. Each is a vertical slice; none imports another."""

@@ -1,0 +1,1 @@
+"""forum: regional block forums, the national forum and かかわりカフェ (built in its own issue)."""

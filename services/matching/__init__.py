@@ -1,0 +1,1 @@
+"""matching: people who want to help, regional programs, stable allocation (built in its own issue)."""

@@ -1,0 +1,7 @@
+"""matching's subscriptions: none yet."""
+
+from __future__ import annotations
+
+from kit.messaging.handlers import EventRouter
+
+router = EventRouter("matching")

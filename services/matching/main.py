@@ -1,0 +1,15 @@
+"""matching's service definition."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from kit.service import ServiceDefinition
+from services.matching.api import router
+from services.matching.handlers import router as handlers
+from services.matching.models import MESSAGING, Base
+
+SERVICE = ServiceDefinition(
+    name="matching", title="マッチング / Matching people with regional programs", api=router, handlers=handlers,
+    metadata=Base.metadata, tables=MESSAGING, migrations=Path(__file__).parent / "migrations",
+)

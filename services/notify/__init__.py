@@ -1,0 +1,1 @@
+"""notify: email, in-app inbox and webhooks, delivered once, in Japanese and English."""

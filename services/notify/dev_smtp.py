@@ -1,0 +1,58 @@
+"""A built-in SMTP sink for all-in-one mode (aiosmtpd), shown at /notify/dev/mailbox."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from email import message_from_bytes, policy
+from email.message import EmailMessage
+from typing import Any
+
+from aiosmtpd.controller import Controller
+from aiosmtpd.smtp import Envelope as SmtpEnvelope
+
+from kit.dev.nats_server import free_port
+
+
+@dataclass(frozen=True)
+class ReceivedMail:
+    received_at: datetime
+    mail_from: str
+    to: list[str]
+    subject: str
+    body: str
+    message_id: str
+
+
+class _Handler:
+    def __init__(self, sink: SmtpSink) -> None:
+        self.sink = sink
+
+    async def handle_DATA(self, server: Any, session: Any, envelope: SmtpEnvelope) -> str:  # noqa: N802
+        parsed = message_from_bytes(envelope.content or b"", policy=policy.default)
+        assert isinstance(parsed, EmailMessage)
+        body = parsed.get_body(preferencelist=("plain",))
+        self.sink.messages.append(ReceivedMail(
+            received_at=datetime.now(UTC), mail_from=str(envelope.mail_from), to=list(envelope.rcpt_tos),
+            subject=str(parsed["Subject"] or ""), body=body.get_content() if body else "",
+            message_id=str(parsed["Message-ID"] or ""),
+        ))
+        return "250 Message accepted"
+
+
+class SmtpSink:
+    def __init__(self, port: int | None = None) -> None:
+        self.port = port or free_port()
+        self.messages: list[ReceivedMail] = []
+        self._controller = Controller(_Handler(self), hostname="127.0.0.1", port=self.port)
+
+    @property
+    def url(self) -> str:
+        return f"smtp://127.0.0.1:{self.port}"
+
+    def start(self) -> SmtpSink:
+        self._controller.start()
+        return self
+
+    def stop(self) -> None:
+        self._controller.stop()

@@ -1,0 +1,1 @@
+"""registry: かかわりラボ members, their staff and roles, and the public directory."""

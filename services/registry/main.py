@@ -1,0 +1,30 @@
+"""registry's service definition: what the runtime needs to run it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from kit.contracts import registry as contracts
+from kit.service import ServiceDefinition
+from services.registry.api import router
+from services.registry.handlers import router as handlers
+from services.registry.models import MESSAGING, Base
+from services.registry.seed import seed
+
+HERE = Path(__file__).parent
+
+SERVICE = ServiceDefinition(
+    name="registry",
+    title="会員登録・名簿 / Members and directory",
+    api=router,
+    handlers=handlers,
+    metadata=Base.metadata,
+    tables=MESSAGING,
+    migrations=HERE / "migrations",
+    produces=[
+        contracts.MemberApplied, contracts.MemberApproved, contracts.MemberRejected, contracts.MemberReturned,
+        contracts.MemberSuspended, contracts.MemberWithdrawn, contracts.MemberUpdated, contracts.StaffInvited,
+        contracts.LoginLinkRequested,
+    ],
+    seed=seed,
+)

@@ -1,0 +1,26 @@
+"""Shared fixtures: the real municipalities CSV, parsed once per session.
+
+Tests may do I/O; the domain may not, so the rows are read here and handed in.
+"""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+import pytest
+
+from services.registry.domain.local_government import Gazetteer
+
+CSV_PATH = Path(__file__).resolve().parents[3] / "services" / "registry" / "data" / "municipalities.csv"
+
+
+@pytest.fixture(scope="session")
+def municipality_rows() -> list[dict[str, str]]:
+    with CSV_PATH.open(encoding="utf-8", newline="") as fh:
+        return list(csv.DictReader(fh))
+
+
+@pytest.fixture(scope="session")
+def gazetteer(municipality_rows: list[dict[str, str]]) -> Gazetteer:
+    return Gazetteer(municipality_rows)

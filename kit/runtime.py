@@ -17,7 +17,6 @@ from faststream.nats import NatsBroker
 from faststream.nats.opentelemetry import NatsTelemetryMiddleware
 from faststream.specification import AsyncAPI
 from nats.js import JetStreamContext
-from opentelemetry.instrumentation.sqlalchemy import SQLAlchemyInstrumentor
 
 from kit.config import Settings
 from kit.db.engine import open_database
@@ -30,6 +29,7 @@ from kit.messaging.subjects import Naming
 from kit.messaging.topology import RetryPolicy, Topology
 from kit.service import ServiceDefinition
 from kit.telemetry import metrics
+from kit.telemetry.tracing import instrument_engine
 from kit.web.problems import install_problem_handlers
 
 log = logging.getLogger(__name__)
@@ -42,8 +42,7 @@ class ServiceRuntime:
         self.settings = settings
         self.nats_url = nats_url
         self.db = open_database(settings.database_for(self.name))
-        # SQLAlchemy 2.1 is newer than the instrumentation declares; its event API is unchanged.
-        SQLAlchemyInstrumentor().instrument(engine=self.db.engine.sync_engine, skip_dep_check=True)
+        instrument_engine(self.db.engine)
         self.naming = Naming(settings.namespace)
         self.topology = Topology(
             self.naming,

@@ -12,6 +12,7 @@ from opentelemetry import trace
 from opentelemetry.sdk.resources import Resource
 from opentelemetry.sdk.trace import SpanProcessor, TracerProvider
 from opentelemetry.sdk.trace.export import BatchSpanProcessor
+from sqlalchemy.ext.asyncio import AsyncEngine
 
 _provider: TracerProvider | None = None
 
@@ -30,3 +31,14 @@ def install_provider(service_name: str = "kakawari", processors: list[SpanProces
     for processor in processors or []:
         _provider.add_span_processor(processor)
     return _provider
+
+
+def instrument_engine(engine: AsyncEngine) -> None:
+    """Trace every statement of one engine (each service has its own, so instrument per engine)."""
+    from opentelemetry import metrics as otel_metrics
+    from opentelemetry.instrumentation.sqlalchemy.engine import EngineTracer
+
+    usage = otel_metrics.get_meter("kakawari.db").create_up_down_counter(
+        "db.client.connections.usage", unit="connections", description="Connections in use, by state"
+    )
+    EngineTracer(trace.get_tracer("opentelemetry.instrumentation.sqlalchemy"), engine.sync_engine, usage)

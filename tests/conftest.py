@@ -1,0 +1,62 @@
+"""Suite-wide fixtures: real NATS and PostgreSQL (from TEST_* or started from wheels),
+an in-memory span exporter, and `platform_factory` to run isolated copies of the platform."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Callable, Iterator
+from contextlib import AbstractAsyncContextManager
+from pathlib import Path
+from typing import Any
+
+import pytest
+from opentelemetry.sdk.trace.export import SimpleSpanProcessor
+from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
+
+from kit.telemetry.tracing import install_provider
+from tests.support.platform import RunningPlatform, running_platform
+from tests.support.servers import nats_server, postgres_server
+
+_EXPORTER = InMemorySpanExporter()
+install_provider("kakawari-tests", processors=[SimpleSpanProcessor(_EXPORTER)])
+
+
+@pytest.fixture(scope="session")
+def nats_url() -> Iterator[str]:
+    with nats_server() as url:
+        yield url
+
+
+@pytest.fixture(scope="session")
+def pg_admin_url() -> Iterator[str]:
+    with postgres_server() as url:
+        yield url
+
+
+@pytest.fixture
+def spans() -> InMemorySpanExporter:
+    _EXPORTER.clear()
+    return _EXPORTER
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def backend(request: pytest.FixtureRequest) -> str:
+    return str(request.param)
+
+
+@pytest.fixture
+def platform_factory(
+    backend: str, nats_url: str, tmp_path: Path, request: pytest.FixtureRequest
+) -> Callable[..., AbstractAsyncContextManager[RunningPlatform]]:
+    pg_admin = request.getfixturevalue("pg_admin_url") if backend == "postgresql" else None
+
+    def make(**kwargs: Any) -> AbstractAsyncContextManager[RunningPlatform]:
+        return running_platform(backend=backend, nats_url=nats_url, tmp=tmp_path, pg_admin=pg_admin, **kwargs)
+
+    return make
+
+
+@pytest.fixture
+async def platform(platform_factory: Callable[..., AbstractAsyncContextManager[RunningPlatform]]) -> AsyncIterator[RunningPlatform]:
+    """All four services, demo seed on, built-in SMTP sink."""
+    async with platform_factory(seed=True) as running:
+        yield running

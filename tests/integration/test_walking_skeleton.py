@@ -1,0 +1,94 @@
+"""(f) The walking skeleton over HTTP, ending with the email at the SMTP server,
+and (e) one trace from the HTTP request to the SMTP send."""
+
+from __future__ import annotations
+
+from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
+
+from services.registry.seed import OPERATOR_EMAIL, OPERATOR_PASSWORD
+from tests.support.platform import RunningPlatform
+from tests.support.servers import wait_for
+
+
+async def operator_token(platform: RunningPlatform) -> str:
+    response = await platform.client.post(
+        "/registry/api/v1/auth/token", json={"email": OPERATOR_EMAIL, "password": OPERATOR_PASSWORD}
+    )
+    assert response.status_code == 200, response.text
+    return str(response.json()["access_token"])
+
+
+async def test_application_approved_reaches_applicant_by_email(platform: RunningPlatform, spans: InMemorySpanExporter) -> None:
+    client = platform.client
+    applied = await client.post("/registry/api/v1/applications", json={
+        "kind": "municipality", "local_government_code": "212172",
+        "contact_name": "飛騨 太郎", "contact_email": "taro@city.hida.example.jp",
+    })
+    assert applied.status_code == 201, applied.text
+    member = applied.json()
+    assert member["name"] == "岐阜県飛騨市" and member["status"] == "submitted"
+
+    token = await operator_token(platform)
+    approved = await client.post(f"/registry/api/v1/members/{member['id']}/approve",
+                                 headers={"authorization": f"Bearer {token}"})
+    assert approved.status_code == 200, approved.text
+    assert approved.json()["status"] == "approved"
+
+    sink = platform["notify"].extras["smtp_sink"]
+    mail = await wait_for(lambda: [m for m in sink.messages if "taro@city.hida.example.jp" in m.to])
+    assert "入会承認" in mail[0].subject and "岐阜県飛騨市" in mail[0].body
+
+    # The applicant also finds it in the in-app inbox, once.
+    mailbox = await client.get("/notify/dev/mailbox", params={"format": "json"})
+    assert [m["subject"] for m in mailbox.json()].count(mail[0].subject) == 1
+
+    # (e) One trace: HTTP approve -> DB -> outbox publish -> NATS consume -> handler -> SMTP.
+    smtp = await wait_for(lambda: [s for s in spans.get_finished_spans() if s.name == "smtp send"])
+    trace_id = smtp[0].context.trace_id
+    in_trace = [s for s in spans.get_finished_spans() if s.context.trace_id == trace_id]
+    names = {s.name for s in in_trace}
+    server = [s for s in in_trace if s.kind.name == "SERVER"]
+    assert server and any("/approve" in str(dict(s.attributes or {})) for s in server), names
+    assert any(n.endswith("registry.member.approved.v1 publish") for n in names), names
+    assert any("notify-member-approved apply" == n for n in names), names
+    assert any(n.startswith("UPDATE") for n in names), names  # the approval's own statement
+    assert any(n.startswith("INSERT") for n in names), names  # outbox row, inbox row, delivery
+    consume = [s for s in in_trace if s.kind.name == "CONSUMER"]
+    assert consume, names
+
+
+async def test_bad_input_gets_field_messages_not_500(platform: RunningPlatform) -> None:
+    client = platform.client
+    bad = await client.post("/registry/api/v1/applications", json={
+        "kind": "municipality", "local_government_code": "212171", "contact_name": "x", "contact_email": "no-at-sign",
+    })
+    assert bad.status_code == 422
+    fields = {e["field"] for e in bad.json()["errors"]}
+    assert "contact_email" in fields
+    assert all(e["ja"] and e["en"] for e in bad.json()["errors"])
+
+    check_digit = await client.post("/registry/api/v1/applications", json={
+        "kind": "municipality", "local_government_code": "212171", "contact_name": "x", "contact_email": "a@b.jp",
+    })
+    assert check_digit.status_code == 422
+    assert check_digit.json()["errors"][0]["code"] == "check_digit"
+
+    for response in (
+        await client.post("/registry/api/v1/applications", content=b"{not json", headers={"content-type": "application/json"}),
+        await client.post("/registry/api/v1/applications", json=[1, 2]),
+        await client.post("/registry/api/v1/members/not-a-uuid/approve"),
+    ):
+        assert 400 <= response.status_code < 500, response.text
+    unknown = await client.get("/registry/no/such/route")
+    assert unknown.status_code == 404 and unknown.headers["content-type"].startswith("application/problem+json")
+    assert (await client.get("/nowhere")).status_code == 404
+
+
+async def test_readyz_names_every_service(platform: RunningPlatform) -> None:
+    response = await platform.client.get("/readyz")
+    assert response.status_code == 200
+    assert set(response.json()["services"]) == {"registry", "forum", "matching", "notify"}
+    metrics = (await platform.client.get("/metrics")).text
+    for name in ("kakawari_outbox_backlog", "kakawari_outbox_oldest_age_seconds", "kakawari_consumer_lag",
+                 "kakawari_dlq_messages"):
+        assert name in metrics

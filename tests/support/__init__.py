@@ -1,0 +1,1 @@
+"""Test support: real servers (NATS, PostgreSQL, SMTP) and the platform run in-process."""

@@ -20,6 +20,7 @@ log = logging.getLogger(__name__)
 def migrate(names: list[str], settings: Settings) -> None:
     for name in names:
         definition = catalog.load(name)
+        assert definition.migrations is not None, f"{name} has no migrations"
         upgrade(definition.migrations, settings.database_for(name))
         log.info("db.migrated", extra={"service": name})
 

@@ -33,7 +33,7 @@ class ServiceDefinition:
     handlers: EventRouter
     metadata: MetaData
     tables: MessagingTables
-    migrations: Path
+    migrations: Path | None  # None: tables made by create_all (throwaway test services only)
     produces: list[type[EventContract]] = field(default_factory=list)
     pages: APIRouter | None = None
     static_dir: Path | None = None

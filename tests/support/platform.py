@@ -19,6 +19,7 @@ from fastapi import FastAPI
 
 from kakawari import catalog
 from kit.config import Settings
+from kit.db.engine import open_database
 from kit.db.migrate import upgrade_async
 from kit.host import build_host
 from kit.runtime import ServiceRuntime
@@ -53,6 +54,18 @@ async def database_urls(backend: str, names: list[str], tmp: Path, pg_admin: str
         yield urls
 
 
+async def prepare_schema(definition: ServiceDefinition, url: str) -> None:
+    if definition.migrations is not None:
+        await upgrade_async(definition.migrations, url)
+        return
+    db = open_database(url)
+    try:
+        async with db.engine.begin() as conn:
+            await conn.run_sync(definition.metadata.create_all)
+    finally:
+        await db.dispose()
+
+
 @asynccontextmanager
 async def running_platform(
     *,
@@ -76,7 +89,7 @@ async def running_platform(
         )
         settings = tweak(settings) if tweak else settings
         for definition in chosen:
-            await upgrade_async(definition.migrations, urls[definition.name])
+            await prepare_schema(definition, urls[definition.name])
         runtimes = [ServiceRuntime(d, settings, nats_url) for d in chosen]
 
         async def seed_all() -> None:

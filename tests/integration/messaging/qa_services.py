@@ -1,0 +1,92 @@
+"""Two throwaway services for the messaging tests: `qaprod` emits pings, `qacons` applies them.
+
+The consumer's handler records an effect row and can be told to fail a number
+of times, or always, per event: enough to play every failure the kit must
+survive, with real NATS and a real database underneath.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from uuid import UUID
+
+from fastapi import APIRouter
+from sqlalchemy import String, func, select
+from sqlalchemy.orm import Mapped, mapped_column
+
+from kit.contracts.base import EventContract
+from kit.db.types import ServiceBase, service_metadata
+from kit.messaging.handlers import EventRouter, HandlerContext
+from kit.messaging.tables import messaging_tables
+from kit.service import ServiceDefinition
+
+
+class PingSent(EventContract):
+    event_type = "qaprod.ping.sent"
+    description = "Test event."
+    n: int
+    label: str = ""
+
+
+class _ProdBase(ServiceBase):
+    __abstract__ = True
+    metadata = service_metadata()
+
+
+class _ConsBase(ServiceBase):
+    __abstract__ = True
+    metadata = service_metadata()
+
+
+PROD_TABLES = messaging_tables(_ProdBase.metadata)
+CONS_TABLES = messaging_tables(_ConsBase.metadata)
+
+
+class Effect(_ConsBase):
+    __tablename__ = "effects"
+    id: Mapped[int] = mapped_column(primary_key=True, autoincrement=True)
+    event_id: Mapped[UUID]
+    n: Mapped[int]
+    label: Mapped[str] = mapped_column(String(50))
+
+
+class FailurePlan:
+    """How many more times the handler fails for an event label (-1: always)."""
+
+    def __init__(self) -> None:
+        self.remaining: dict[str, int] = defaultdict(int)
+        self.calls: dict[str, int] = defaultdict(int)
+
+    def reset(self) -> None:
+        self.remaining.clear()
+        self.calls.clear()
+
+
+PLAN = FailurePlan()
+consumer_router = EventRouter("qacons")
+
+
+@consumer_router.on(PingSent, name="qacons-ping")
+async def apply_ping(event: PingSent, ctx: HandlerContext) -> None:
+    """Record the ping's effect (or fail, when the plan says so)."""
+    PLAN.calls[event.label] += 1
+    ctx.session.add(Effect(event_id=ctx.envelope.id, n=event.n, label=event.label))
+    await ctx.session.flush()  # the effect is really written before a planned failure rolls it back
+    left = PLAN.remaining[event.label]
+    if left != 0:
+        PLAN.remaining[event.label] = left - 1 if left > 0 else -1
+        raise RuntimeError(f"planned failure for {event.label}")
+
+
+PRODUCER = ServiceDefinition(name="qaprod", title="QA producer", api=APIRouter(), handlers=EventRouter("qaprod"),
+                             metadata=_ProdBase.metadata, tables=PROD_TABLES, migrations=None, produces=[PingSent])
+CONSUMER = ServiceDefinition(name="qacons", title="QA consumer", api=APIRouter(), handlers=consumer_router,
+                             metadata=_ConsBase.metadata, tables=CONS_TABLES, migrations=None)
+
+
+async def effect_count(runtime: object, label: str | None = None) -> int:
+    async with runtime.uow.read() as session:  # type: ignore[attr-defined]
+        query = select(func.count()).select_from(Effect)
+        if label is not None:
+            query = query.where(Effect.label == label)
+        return int(await session.scalar(query) or 0)

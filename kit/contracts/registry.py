@@ -69,8 +69,10 @@ class StaffInvited(EventContract):
 
 class LoginLinkRequested(EventContract):
     event_type = "registry.login.requested"
-    description = "Someone asked for a sign-in link by email; carries the signed, expiring link."
+    description = ("A signed, expiring, single-use link to email: sign in (purpose \"login\") or set a "
+                   "password (purpose \"password\", sent to a new applicant).")
     email: str
     login_url: str
     expires_at: datetime
     locale: str = "ja"
+    purpose: str = "login"  # login | password

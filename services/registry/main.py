@@ -9,6 +9,7 @@ from kit.service import ServiceDefinition
 from services.registry.api import router
 from services.registry.handlers import router as handlers
 from services.registry.models import MESSAGING, Base
+from services.registry.pages import router as pages
 from services.registry.seed import seed
 
 HERE = Path(__file__).parent
@@ -26,5 +27,6 @@ SERVICE = ServiceDefinition(
         contracts.MemberSuspended, contracts.MemberWithdrawn, contracts.MemberUpdated, contracts.StaffInvited,
         contracts.LoginLinkRequested,
     ],
+    pages=pages,
     seed=seed,
 )

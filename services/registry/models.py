@@ -1,11 +1,12 @@
-"""registry's tables: members, their history, and the people who act for them."""
+"""registry's tables: members, their history, the people who act for them, and what operators did."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
+from typing import Any
 from uuid import UUID
 
-from sqlalchemy import ForeignKey, Index, String, Text
+from sqlalchemy import JSON, Boolean, ForeignKey, Index, String, Text, false, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from kit.db.types import ServiceBase, service_metadata
@@ -42,6 +43,10 @@ class Member(Base):
     contact_email: Mapped[str] = mapped_column(String(320))
     website: Mapped[str | None] = mapped_column(String(500))
     locale: Mapped[str] = mapped_column(String(2), default="ja")
+    directory_opt_in: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    activity_tags: Mapped[list[str]] = mapped_column(JSON, default=list, server_default=text("'[]'"))
+    # Ids of existing members with a similar name, flagged to the reviewer at submission.
+    similar_to: Mapped[list[str]] = mapped_column(JSON, default=list, server_default=text("'[]'"))
     created_at: Mapped[datetime]
     updated_at: Mapped[datetime]
     submitted_at: Mapped[datetime | None]
@@ -76,4 +81,52 @@ class User(Base):
     role: Mapped[str] = mapped_column(String(16))
     member_id: Mapped[UUID | None] = mapped_column(ForeignKey("members.id"), index=True)
     password_hash: Mapped[str | None] = mapped_column(String(200))
+    created_at: Mapped[datetime]
+
+
+class EmailToken(Base):
+    """A single-use emailed link (invitation, sign-in, password setting); only its hash is kept."""
+
+    __tablename__ = "email_tokens"
+
+    id: Mapped[UUID] = mapped_column(primary_key=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    purpose: Mapped[str] = mapped_column(String(16))  # invite | login | password
+    email: Mapped[str] = mapped_column(String(320), index=True)
+    member_id: Mapped[UUID | None] = mapped_column(ForeignKey("members.id"))
+    role: Mapped[str | None] = mapped_column(String(16))
+    created_by: Mapped[UUID | None]
+    created_at: Mapped[datetime]
+    expires_at: Mapped[datetime]
+    used_at: Mapped[datetime | None]
+
+
+class AuditEntry(Base):
+    """What an operator did, to what, when; appended in the same transaction as the act."""
+
+    __tablename__ = "audit_log"
+
+    id: Mapped[UUID] = mapped_column(primary_key=True)
+    actor_id: Mapped[UUID | None]
+    actor_email: Mapped[str | None] = mapped_column(String(320))
+    action: Mapped[str] = mapped_column(String(64))
+    target_type: Mapped[str] = mapped_column(String(32))
+    target_id: Mapped[str | None] = mapped_column(String(64))
+    detail: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    at: Mapped[datetime] = mapped_column(index=True)
+
+
+class SmallBase(Base):
+    """小さな拠点: a hub of daily-life services, registered by a municipality or RMO member."""
+
+    __tablename__ = "small_bases"
+
+    id: Mapped[UUID] = mapped_column(primary_key=True)
+    member_id: Mapped[UUID] = mapped_column(ForeignKey("members.id"), index=True)
+    name: Mapped[str] = mapped_column(String(200))
+    municipality_code: Mapped[str] = mapped_column(String(6))
+    prefecture_code: Mapped[str] = mapped_column(String(2), index=True)
+    services: Mapped[list[str]] = mapped_column(JSON, default=list)
+    operator_member_id: Mapped[UUID | None] = mapped_column(ForeignKey("members.id"))
+    opened_on: Mapped[date | None]
     created_at: Mapped[datetime]

@@ -1,23 +1,49 @@
-"""Demo data for `make up`: idempotent, so a second start changes nothing."""
+"""Demo data for `make up`: idempotent, so a second start changes nothing.
+
+The demo memberships are history, not news: they are bulk-inserted with their
+past history rows and emit NO outbox events, so 557 "approved" mails are not
+sent on first start and subscribers are not flooded with stale facts.
+"""
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from sqlalchemy import insert, select
 
 from kit.db.types import utcnow
 from kit.messaging.envelope import new_event_id
 from kit.runtime import ServiceRuntime
-from kit.web.auth import OPERATOR
-from services.registry.models import User
+from kit.web.auth import MEMBER_ADMIN, OPERATOR
+from services.registry.demo import HIDA, build_demo, demo_bases
+from services.registry.gazetteer import load_gazetteer
+from services.registry.models import Member, MemberHistory, SmallBase, User
 from services.registry.passwords import hash_password
 
 OPERATOR_EMAIL = "operator@kakawari-lab.example.jp"
 OPERATOR_PASSWORD = "kakawari-operator-2026"
+# Admin of 飛騨市's demo membership, for trying the member pages.
+HIDA_ADMIN_EMAIL = "admin@city.hida.example.jp"
+HIDA_ADMIN_PASSWORD = "hida-admin-2026"
 
 
-async def seed(runtime: ServiceRuntime) -> None:
+async def seed_operator(runtime: ServiceRuntime) -> None:
     async with runtime.uow() as tx:
         if await tx.session.scalar(select(User.id).where(User.email == OPERATOR_EMAIL)) is None:
             tx.session.add(User(id=new_event_id(), email=OPERATOR_EMAIL, display_name="かかわりラボ事務局",
                                 role=OPERATOR, password_hash=hash_password(OPERATOR_PASSWORD), created_at=utcnow()))
+        await tx.commit()
+
+
+async def seed(runtime: ServiceRuntime) -> None:
+    await seed_operator(runtime)
+    async with runtime.uow() as tx:
+        if await tx.session.scalar(select(Member.id).limit(1)) is not None:
+            return  # members exist: demo already seeded, or real data
+        gazetteer = load_gazetteer()
+        data = build_demo(gazetteer)
+        await tx.session.execute(insert(Member), data.members)
+        await tx.session.execute(insert(MemberHistory), data.history)
+        await tx.session.execute(insert(SmallBase), demo_bases(data, gazetteer))
+        tx.session.add(User(id=new_event_id(), email=HIDA_ADMIN_EMAIL, display_name="飛騨市 関係人口担当",
+                            role=MEMBER_ADMIN, member_id=data.by_code[HIDA],
+                            password_hash=hash_password(HIDA_ADMIN_PASSWORD), created_at=utcnow()))
         await tx.commit()

@@ -85,7 +85,8 @@ def build_demo(gazetteer: Gazetteer) -> DemoData:
         data.by_code[lg.code] = _member(
             data, rng, kind=lg.kind, name=lg.full_name, name_kana=lg.kana, local_government_code=lg.code,
             prefecture_code=lg.prefecture_code, block=lg.block, contact_name=fake.name(),
-            contact_email=f"kakawari@{slug}.example.jp", website=f"https://www.{slug}.example.jp/")
+            contact_email=f"kakawari@{slug}.example.jp", website=f"https://www.{slug}.example.jp/",
+            **({"directory_opt_in": True} if lg.code == HIDA else {}))
     numbers = rng.sample(range(10**11, 10**12), ORGANISATIONS)
     municipalities = [lg for lg in gazetteer if lg.kind == "municipality"]
     for n, base in enumerate(numbers):

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import pytest
 
-from tests.integration.registry.conftest import Api, Ids, admin_of_new_member, municipality
 from tests.support.platform import RunningPlatform
 
 

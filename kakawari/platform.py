@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import logging
 
 from fastapi import FastAPI
@@ -56,12 +55,3 @@ def build(names: list[str], settings: Settings, nats_url: str, *, seed: bool) ->
         )
 
     return app, runtimes
-
-
-async def wait_until_ready(runtimes: list[ServiceRuntime], timeout_s: float = 30.0) -> None:
-    deadline = asyncio.get_running_loop().time() + timeout_s
-    while asyncio.get_running_loop().time() < deadline:
-        if all((await r.readiness())["ready"] for r in runtimes):
-            return
-        await asyncio.sleep(0.1)
-    raise TimeoutError("services did not become ready")

@@ -21,7 +21,7 @@ from nats.js import JetStreamContext
 from kit.config import Settings
 from kit.db.engine import open_database
 from kit.db.uow import OutboxWriter, UnitOfWorkFactory
-from kit.messaging.consumer import bind_subscription
+from kit.messaging.consumer import SubscriptionBinding, bind_subscription
 from kit.messaging.dlq import DeadLetters
 from kit.messaging.inbox import InboxApplier
 from kit.messaging.relay import OutboxRelay
@@ -56,6 +56,10 @@ class ServiceRuntime:
             name=f"kakawari-{self.name}",
             middlewares=[NatsTelemetryMiddleware()],
             graceful_timeout=5.0,
+            # Handlers take no injected arguments, and resolving FastStream's Context
+            # parameters costs a thread hop per message; the binding reads the message itself.
+            apply_types=False,
+            logger=logging.getLogger("kakawari.broker"),
             log_level=logging.DEBUG,
         )
         self.extras: dict[str, Any] = {}  # service-specific singletons (mailer, gazetteer, ...)
@@ -65,6 +69,7 @@ class ServiceRuntime:
         )
         self.relay: OutboxRelay | None = None
         self.dlq: DeadLetters | None = None
+        self.bindings: list[SubscriptionBinding] = []
         self._declare_publishers()
         self._monitor: asyncio.Task[None] | None = None
         self.started = False
@@ -130,8 +135,10 @@ class ServiceRuntime:
             await self.topology.apply(js, producers, self.definition.handlers.subscriptions)
         self.dlq = DeadLetters(js, self.naming)
         self.relay = OutboxRelay(service=self.name, db=self.db, tables=self.definition.tables, js=js)
-        for sub in self.definition.handlers.subscriptions:
+        self.bindings = [
             bind_subscription(self.broker, sub=sub, topology=self.topology, applier=self.applier, dlq=self.dlq)
+            for sub in self.definition.handlers.subscriptions
+        ]
         for hook in self.definition.on_start:
             await hook(self)
         await self.broker.start()
@@ -147,6 +154,8 @@ class ServiceRuntime:
                 await self._monitor
         if self.relay:
             await self.relay.stop()
+        for binding in self.bindings:
+            await binding.drain()
         with suppress(Exception):
             await asyncio.wait_for(self.broker.stop(), 8)
         for hook in self.definition.on_stop:

@@ -40,4 +40,4 @@ class ServiceDefinition:
     on_start: list[Hook] = field(default_factory=list)
     on_stop: list[Hook] = field(default_factory=list)
     seed: Hook | None = None
-    ready_checks: list[Callable[["ServiceRuntime"], Awaitable[bool]]] = field(default_factory=list)
+    ready_checks: list[Callable[[ServiceRuntime], Awaitable[bool]]] = field(default_factory=list)

@@ -56,7 +56,9 @@ def platform_factory(
 
 
 @pytest.fixture
-async def platform(platform_factory: Callable[..., AbstractAsyncContextManager[RunningPlatform]]) -> AsyncIterator[RunningPlatform]:
+async def platform(
+    platform_factory: Callable[..., AbstractAsyncContextManager[RunningPlatform]],
+) -> AsyncIterator[RunningPlatform]:
     """All four services, demo seed on, built-in SMTP sink."""
     async with platform_factory(seed=True) as running:
         yield running

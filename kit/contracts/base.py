@@ -8,7 +8,7 @@ change is a new class beside the old one, never an edit.
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from pydantic import BaseModel, ConfigDict
 
@@ -22,7 +22,7 @@ class EventContract(BaseModel):
     event_version: ClassVar[int] = 1
     description: ClassVar[str] = ""
 
-    def __init_subclass__(cls, **kwargs: object) -> None:
+    def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
         if "event_type" in cls.__dict__:
             key = cls.versioned_type()

@@ -7,13 +7,18 @@ writers queue up instead of failing when a read lock would have to be upgraded.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import asyncio
+import os
+from contextlib import AbstractAsyncContextManager, nullcontext
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import event
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
+
+from kit.db.sqlite_inline import inline_creator
 
 _DRIVERS = {"sqlite": "sqlite+aiosqlite", "postgresql": "postgresql+asyncpg", "postgres": "postgresql+asyncpg"}
 
@@ -43,7 +48,10 @@ def _configure_sqlite(engine: AsyncEngine) -> None:
     @event.listens_for(engine.sync_engine, "begin")
     def _on_begin(conn: Any) -> None:
         mode = conn.get_execution_options().get("sqlite_begin", "IMMEDIATE")
-        conn.exec_driver_sql(f"BEGIN {mode}")
+        # Straight to the driver: BEGIN needs no statement pipeline (nor a span of its own).
+        cursor = conn.connection.dbapi_connection.cursor()
+        cursor.execute(f"BEGIN {mode}")
+        cursor.close()
 
 
 @dataclass
@@ -52,6 +60,9 @@ class Database:
     engine: AsyncEngine
     sessions: async_sessionmaker[AsyncSession]
     readers: async_sessionmaker[AsyncSession]
+    # SQLite has one writer at a time. Queueing writers here, in the event loop, is far
+    # cheaper than letting them spin in SQLite's busy handler; PostgreSQL needs no queue.
+    write_lock: AbstractAsyncContextManager[object] = field(default_factory=nullcontext)
 
     @property
     def dialect(self) -> str:
@@ -77,6 +88,8 @@ def open_database(url: str, *, echo: bool = False) -> Database:
         if database and database != ":memory:":
             Path(database).parent.mkdir(parents=True, exist_ok=True)
         kwargs["connect_args"] = {"timeout": 30}
+        if database and os.getenv("KAKAWARI_SQLITE_DRIVER", "inline") == "inline":
+            kwargs["async_creator"] = inline_creator(database)
     else:
         kwargs.update(pool_size=10, max_overflow=10, pool_pre_ping=True)
     engine = create_async_engine(url, **kwargs)
@@ -88,4 +101,5 @@ def open_database(url: str, *, echo: bool = False) -> Database:
         engine=engine,
         sessions=async_sessionmaker(engine, expire_on_commit=False),
         readers=async_sessionmaker(read_engine, expire_on_commit=False),
+        write_lock=asyncio.Lock() if is_sqlite(url) else nullcontext(),
     )

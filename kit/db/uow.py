@@ -61,8 +61,9 @@ class OutboxWriter:
 
 
 class UnitOfWork:
-    def __init__(self, session: AsyncSession, outbox: OutboxWriter, on_commit: Callable[[], None]) -> None:
-        self.session = session
+    def __init__(self, db: Database, outbox: OutboxWriter, on_commit: Callable[[], None]) -> None:
+        self._lock = db.write_lock
+        self.session = db.sessions()
         self._outbox = outbox
         self._on_commit = on_commit
         self.events: list[Envelope] = []
@@ -81,14 +82,18 @@ class UnitOfWork:
             self._on_commit()
 
     async def __aenter__(self) -> UnitOfWork:
+        await self._lock.__aenter__()
         return self
 
     async def __aexit__(
         self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
     ) -> None:
-        if not self.committed:
-            await self.session.rollback()
-        await self.session.close()
+        try:
+            if not self.committed:
+                await self.session.rollback()
+            await self.session.close()
+        finally:
+            await self._lock.__aexit__(exc_type, exc, tb)
 
 
 class UnitOfWorkFactory:
@@ -100,7 +105,7 @@ class UnitOfWorkFactory:
         self._on_commit = on_commit
 
     def __call__(self) -> UnitOfWork:
-        return UnitOfWork(self.db.sessions(), self.outbox, self._on_commit)
+        return UnitOfWork(self.db, self.outbox, self._on_commit)
 
     def read(self) -> AsyncSession:
         """A read-only session (no write lock on SQLite); use as `async with uow.read() as s`."""

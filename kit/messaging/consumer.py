@@ -1,18 +1,24 @@
-"""Binds a service's subscriptions to FastStream pull subscribers on JetStream.
+"""Binds a service's subscriptions to FastStream subscribers on JetStream durables.
 
-Per delivery: parse the envelope (unparseable → straight to the DLQ), apply it
-through the inbox, then ack. A failure nacks with the policy's backoff; the
-delivery that exhausts `max_deliver` goes to the DLQ with its error and is
-terminated, so JetStream stops redelivering it.
+Per delivery: parse the envelope (unparseable → straight to the DLQ) and queue
+it for the inbox applier, which commits deliveries in groups; the ack or nack is
+sent when that commit is done, never before. A failure nacks with the policy's
+backoff; the delivery that exhausts `max_deliver` goes to the DLQ with its error
+and is terminated, so JetStream stops redelivering it.
+
+The subscriber callback returns as soon as the delivery is queued, so FastStream
+hands over the next message at once and a burst becomes one transaction.
 """
 
 from __future__ import annotations
 
+import asyncio
 import logging
+from typing import Any
 
 from faststream import AckPolicy
-from faststream.nats import JStream, NatsBroker, PullSub
-from faststream.nats.annotations import NatsMessage
+from faststream.nats import JStream, NatsBroker
+from faststream.nats.message import NatsMessage
 from pydantic import ValidationError
 
 from kit.messaging.dlq import DeadLetters
@@ -25,53 +31,86 @@ from kit.telemetry import metrics
 log = logging.getLogger(__name__)
 
 
-def bind_subscription(
-    broker: NatsBroker, *, sub: Subscription, topology: Topology, applier: InboxApplier, dlq: DeadLetters,
-    fetch_batch: int = 256,
-) -> None:
-    naming, retry = topology.naming, topology.retry
-    subject = naming.subject(sub.contract.versioned_type())
+async def _raw_body(message: NatsMessage) -> bytes:
+    """Skip FastStream's JSON decoding: the envelope is parsed once, by Pydantic."""
+    return message.body
 
-    async def consume(msg: NatsMessage) -> None:
-        raw = msg.raw_message
+
+class SubscriptionBinding:
+    def __init__(self, *, sub: Subscription, topology: Topology, applier: InboxApplier, dlq: DeadLetters) -> None:
+        self.sub = sub
+        self.retry = topology.retry
+        self.applier = applier
+        self.dlq = dlq
+        self._settling: set[asyncio.Task[None]] = set()
+
+    async def on_message(self, message: NatsMessage) -> None:
+        raw = message.raw_message
         deliveries = raw.metadata.num_delivered if raw.metadata else 1
         try:
             envelope = Envelope.model_validate_json(raw.data)
         except ValidationError as exc:
-            await _dead_letter(msg, "", f"unparseable envelope: {exc}", deliveries)
+            await self._dead_letter(message, "", f"unparseable envelope: {exc}", deliveries)
             return
+        future = self.applier.submit(self.sub, envelope, deliveries)
+        task = asyncio.create_task(self._settle(message, envelope, future, deliveries))
+        self._settling.add(task)
+        task.add_done_callback(self._settling.discard)
+
+    async def _settle(self, message: NatsMessage, envelope: Envelope, future: asyncio.Future[str],
+                      deliveries: int) -> None:
+        sub = self.sub
         try:
-            outcome = await applier.apply(sub, envelope)
+            outcome = await future
         except Exception as exc:  # noqa: BLE001 - every failure is retried, then dead-lettered
             log.warning("event.handler.failed", extra={"consumer": sub.name, "event_id": str(envelope.id),
                                                          "delivery": deliveries, "error": repr(exc)})
-            if deliveries >= retry.max_deliver:
-                await _dead_letter(msg, str(envelope.id), repr(exc), deliveries)
+            if deliveries >= self.retry.max_deliver:
+                await self._dead_letter(message, str(envelope.id), repr(exc), deliveries)
             else:
                 metrics.EVENTS_HANDLED.labels(sub.service, sub.name, "retried").inc()
-                await msg.nack(delay=retry.delay_after(deliveries))
+                await message.nack(delay=self.retry.delay_after(deliveries))
             return
         metrics.EVENTS_HANDLED.labels(sub.service, sub.name, outcome).inc()
-        await msg.ack()
+        await message.ack()
 
-    async def _dead_letter(msg: NatsMessage, event_id: str, error: str, deliveries: int) -> None:
-        raw = msg.raw_message
-        await dlq.send(consumer=sub.name, subject=raw.subject, data=raw.data, headers=raw.headers,
-                       event_id=event_id or (raw.headers or {}).get("Nats-Msg-Id", "unknown"),
-                       error=error, deliveries=deliveries)
+    async def _dead_letter(self, message: NatsMessage, event_id: str, error: str, deliveries: int) -> None:
+        raw, sub = message.raw_message, self.sub
+        await self.dlq.send(consumer=sub.name, subject=raw.subject, data=raw.data, headers=raw.headers,
+                            event_id=event_id or (raw.headers or {}).get("Nats-Msg-Id", "unknown"),
+                            error=error, deliveries=deliveries)
         metrics.DEAD_LETTERED.labels(sub.service, sub.name).inc()
         metrics.EVENTS_HANDLED.labels(sub.service, sub.name, "dead_lettered").inc()
-        await msg.reject()  # TERM: never redeliver; the DLQ owns it now
+        await message.reject()  # TERM: never redeliver; the DLQ owns it now
+
+    async def drain(self) -> None:
+        """Wait for queued deliveries to be settled (on shutdown)."""
+        if self._settling:
+            await asyncio.wait(list(self._settling), timeout=5)
+
+
+def bind_subscription(
+    broker: NatsBroker, *, sub: Subscription, topology: Topology, applier: InboxApplier, dlq: DeadLetters,
+) -> SubscriptionBinding:
+    naming = topology.naming
+    subject = naming.subject(sub.contract.versioned_type())
+    durable = naming.durable(sub.name)
+    binding = SubscriptionBinding(sub=sub, topology=topology, applier=applier, dlq=dlq)
+
+    async def consume(body: Any) -> None:
+        await binding.on_message(broker.context.get_local("message"))
 
     consume.__name__ = sub.name.replace("-", "_")
     consume.__doc__ = sub.description
     broker.subscriber(
         subject,
         stream=JStream(name=naming.stream(sub.contract.producer()), declare=False),
-        durable=naming.durable(sub.name),
+        durable=durable,
+        queue=durable,
         config=topology.consumer(sub),
-        pull_sub=PullSub(batch_size=fetch_batch, timeout=5.0),
+        decoder=_raw_body,
         ack_policy=AckPolicy.MANUAL,
         title=f"{subject}:{sub.name}",
         description=f"{sub.description} (contract {sub.contract.__name__})",
     )(consume)
+    return binding

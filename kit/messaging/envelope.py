@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import builtins
 from datetime import UTC, datetime
 from typing import Any, TypeVar
 from uuid import UUID
@@ -50,7 +51,7 @@ class Envelope(BaseModel):
             payload=event.model_dump(mode="json"),
         )
 
-    def open(self, contract: type[C]) -> C:
+    def open(self, contract: builtins.type[C]) -> C:
         return contract.model_validate(self.payload)
 
     def trace_carrier(self) -> dict[str, str]:

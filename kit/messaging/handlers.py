@@ -29,6 +29,7 @@ class HandlerContext:
     emit: Callable[[EventContract], Envelope]
     after_commit: Callable[[Callable[[], None]], None]
     extras: dict[str, Any]  # the service's singletons (mailer, gazetteer, ...)
+    attempt: int = 1  # which delivery of this event this is (JetStream's count)
 
 
 Handler = Callable[[Any, HandlerContext], Awaitable[None]]

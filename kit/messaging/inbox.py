@@ -1,10 +1,14 @@
 """The idempotent consumer's core: inbox row and effects in one transaction.
 
-Deliveries that arrive together (a pull fetch hands over up to a few hundred at
-once) are applied in one transaction, each inside its own SAVEPOINT, and
-committed together: one fsync for the lot instead of one each. A failing
-handler rolls back only its own savepoint; its message is nacked, the others are
-acked, and every ack comes after the commit.
+Deliveries that arrive together are applied in one transaction and committed
+together: one commit for the lot instead of one each, and every ack after it.
+
+- Fast path: one INSERT … ON CONFLICT DO NOTHING RETURNING claims the inbox rows
+  of the whole batch (what it does not return was applied before: a duplicate),
+  then the handlers run and everything commits at once.
+- Careful path: if any handler raises, that transaction is rolled back and the
+  batch runs again with a SAVEPOINT around each delivery, so only the failing
+  delivery's effects are undone; it is nacked, the others commit.
 """
 
 from __future__ import annotations
@@ -14,6 +18,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
+from uuid import UUID
 
 from opentelemetry import context as otel_context
 from opentelemetry import trace
@@ -33,6 +38,7 @@ tracer = trace.get_tracer("kakawari.inbox")
 
 APPLIED = "applied"
 DUPLICATE = "duplicate"
+Outcome = str | BaseException
 
 
 @dataclass
@@ -41,8 +47,21 @@ class _Delivery:
     envelope: Envelope
     future: asyncio.Future[str]
     trace_context: otel_context.Context
+    attempt: int
     emitted: list[Envelope] = field(default_factory=list)
     callbacks: list[Callable[[], None]] = field(default_factory=list)
+
+    @property
+    def key(self) -> tuple[str, UUID]:
+        return self.subscription.name, self.envelope.id
+
+    def reset(self) -> None:
+        self.emitted.clear()
+        self.callbacks.clear()
+
+
+class _HandlerFailed(Exception):
+    """A handler raised on the fast path: redo the batch carefully."""
 
 
 class InboxApplier:
@@ -59,84 +78,123 @@ class InboxApplier:
         self.max_batch = max_batch
         self._queue: list[_Delivery] = []
         self._worker: asyncio.Task[None] | None = None
-        insert = postgresql.insert if db.dialect == "postgresql" else sqlite.insert
-        self._insert_inbox = insert(self.inbox).on_conflict_do_nothing(index_elements=["consumer", "event_id"])
+        self._insert = postgresql.insert if db.dialect == "postgresql" else sqlite.insert
 
-    async def apply(self, subscription: Subscription, envelope: Envelope) -> str:
-        """Apply one delivery; returns APPLIED or DUPLICATE once committed, raises if it failed."""
+    def submit(self, subscription: Subscription, envelope: Envelope, attempt: int = 1) -> asyncio.Future[str]:
+        """Queue one delivery; the future says APPLIED or DUPLICATE once committed, or holds the error."""
         future: asyncio.Future[str] = asyncio.get_running_loop().create_future()
-        self._queue.append(_Delivery(subscription, envelope, future, otel_context.get_current()))
+        self._queue.append(_Delivery(subscription, envelope, future, otel_context.get_current(), attempt))
         if self._worker is None or self._worker.done():
             self._worker = asyncio.create_task(self._drain())
-        return await future
+        return future
+
+    async def apply(self, subscription: Subscription, envelope: Envelope) -> str:
+        return await self.submit(subscription, envelope)
 
     async def _drain(self) -> None:
         while self._queue:
-            await asyncio.sleep(0)  # let deliveries of the same fetch join this batch
+            await asyncio.sleep(0)  # let deliveries that arrived together join this batch
             batch, self._queue = self._queue[: self.max_batch], self._queue[self.max_batch :]
             await self._commit_batch(batch)
 
     async def _commit_batch(self, batch: list[_Delivery]) -> None:
         started = time.perf_counter()
-        outcomes: list[str | BaseException] = []
         try:
-            async with self.db.sessions() as session:
-                async with session.begin():
-                    for delivery in batch:
-                        outcomes.append(await self._apply_one(session, delivery))
-                    emitted = [e for d, o in zip(batch, outcomes, strict=True) if o == APPLIED for e in d.emitted]
-                    await self.outbox.write(session, emitted)
-        except Exception as exc:  # the commit itself failed: nothing of the batch happened
+            try:
+                outcomes = await self._transaction(batch, careful=False)
+            except _HandlerFailed:
+                outcomes = await self._transaction(batch, careful=True)
+        except Exception as exc:  # the transaction itself failed: nothing of the batch happened
             for delivery in batch:
                 if not delivery.future.done():
                     delivery.future.set_exception(exc)
             return
-        if emitted:
+        if any(d.emitted for d in batch):
             self.on_emit()
         for delivery, outcome in zip(batch, outcomes, strict=True):
             if outcome == APPLIED:
                 for callback in delivery.callbacks:
                     callback()
-        by_consumer: dict[str, int] = {}
-        for delivery, outcome in zip(batch, outcomes, strict=True):
             if isinstance(outcome, BaseException):
                 delivery.future.set_exception(outcome)
             else:
                 delivery.future.set_result(outcome)
-            by_consumer[delivery.subscription.name] = by_consumer.get(delivery.subscription.name, 0) + 1
         elapsed = time.perf_counter() - started
-        for consumer in by_consumer:
+        for consumer in {d.subscription.name for d in batch}:
             metrics.HANDLER_SECONDS.labels(self.service, consumer).observe(elapsed)
 
-    async def _apply_one(self, session: AsyncSession, delivery: _Delivery) -> str | BaseException:
-        # Run in the delivery's own trace, not the batch worker's.
+    async def _transaction(self, batch: list[_Delivery], *, careful: bool) -> list[Outcome]:
+        for delivery in batch:
+            delivery.reset()
+        async with self.db.write_lock, self.db.sessions() as session, session.begin():
+            if careful:
+                outcomes = [await self._in_savepoint(session, d) for d in batch]
+            else:
+                claimed = await self._claim(session, batch)
+                outcomes = []
+                for delivery in batch:
+                    if delivery.key not in claimed:
+                        outcomes.append(DUPLICATE)
+                        continue
+                    claimed.discard(delivery.key)  # the same event twice in one batch: apply once
+                    failure = await self._run_handler(session, delivery, flush=False)
+                    if failure is not None:
+                        raise _HandlerFailed from failure
+                    outcomes.append(APPLIED)
+                try:
+                    await session.flush()  # every handler's rows in a few batched statements
+                except Exception as exc:
+                    raise _HandlerFailed from exc
+            emitted = [e for d, o in zip(batch, outcomes, strict=True) if o == APPLIED for e in d.emitted]
+            await self.outbox.write(session, emitted)
+        return outcomes
+
+    def _inbox_row(self, delivery: _Delivery) -> dict[str, Any]:
+        return {"consumer": delivery.subscription.name, "event_id": delivery.envelope.id,
+                "event_type": delivery.envelope.versioned_type, "processed_at": utcnow()}
+
+    async def _claim(self, session: AsyncSession, batch: list[_Delivery]) -> set[tuple[str, UUID]]:
+        """Insert the batch's inbox rows at once; returns the keys that were new."""
+        rows = list({d.key: self._inbox_row(d) for d in batch}.values())
+        statement = (self._insert(self.inbox).values(rows)
+                     .on_conflict_do_nothing(index_elements=["consumer", "event_id"])
+                     .returning(self.inbox.c.consumer, self.inbox.c.event_id))
+        return {(r.consumer, r.event_id) for r in await session.execute(statement)}
+
+    async def _in_savepoint(self, session: AsyncSession, delivery: _Delivery) -> Outcome:
+        savepoint = await session.begin_nested()
+        claimed = await self._claim(session, [delivery])
+        if not claimed:
+            await savepoint.commit()
+            return DUPLICATE
+        failure = await self._run_handler(session, delivery, flush=True)
+        if failure is not None:
+            await savepoint.rollback()
+            delivery.reset()
+            return failure
+        await savepoint.commit()
+        return APPLIED
+
+    async def _run_handler(self, session: AsyncSession, delivery: _Delivery, *, flush: bool) -> BaseException | None:
+        """Run one handler in its delivery's own trace; returns what it raised, if anything."""
         token = otel_context.attach(delivery.trace_context)
         try:
             with tracer.start_as_current_span(f"{delivery.subscription.name} apply"):
-                return await self._apply_in_savepoint(session, delivery)
-        finally:
-            otel_context.detach(token)
-
-    async def _apply_in_savepoint(self, session: AsyncSession, delivery: _Delivery) -> str | BaseException:
-        sub, envelope = delivery.subscription, delivery.envelope
-        try:
-            async with session.begin_nested():
-                row = {"consumer": sub.name, "event_id": envelope.id,
-                       "event_type": envelope.versioned_type, "processed_at": utcnow()}
-                result = await session.execute(self._insert_inbox, row)
-                if result.rowcount == 0:  # type: ignore[attr-defined]
-                    return DUPLICATE
 
                 def emit(event: EventContract) -> Envelope:
-                    env = self.outbox.envelope(event)
-                    delivery.emitted.append(env)
-                    return env
+                    envelope = self.outbox.envelope(event)
+                    delivery.emitted.append(envelope)
+                    return envelope
 
-                ctx = HandlerContext(session=session, envelope=envelope, emit=emit,
-                                     after_commit=delivery.callbacks.append, extras=self.extras)
-                await sub.handler(envelope.open(sub.contract), ctx)
-            return APPLIED
+                ctx = HandlerContext(session=session, envelope=delivery.envelope, emit=emit,
+                                     after_commit=delivery.callbacks.append, extras=self.extras,
+                                     attempt=delivery.attempt)
+                sub = delivery.subscription
+                await sub.handler(delivery.envelope.open(sub.contract), ctx)
+                if flush:
+                    await session.flush()  # a constraint error is attributed to this delivery
+            return None
         except Exception as exc:  # noqa: BLE001 - reported per delivery, nacked by the caller
-            delivery.emitted.clear()
-            delivery.callbacks.clear()
             return exc
+        finally:
+            otel_context.detach(token)

@@ -17,8 +17,8 @@ from datetime import UTC, datetime
 from typing import Any
 
 from nats.js import JetStreamContext
-from opentelemetry import context as otel_context
-from opentelemetry import propagate, trace
+from opentelemetry import trace
+from opentelemetry.trace.propagation.tracecontext import TraceContextTextMapPropagator
 from sqlalchemy import Row, func, select, update
 
 from kit.db.engine import Database
@@ -28,6 +28,7 @@ from kit.telemetry import metrics
 
 log = logging.getLogger(__name__)
 tracer = trace.get_tracer("kakawari.outbox")
+_PROPAGATOR = TraceContextTextMapPropagator()
 
 
 class OutboxRelay:
@@ -97,21 +98,23 @@ class OutboxRelay:
         async with self.db.readers() as session:
             rows = (await session.execute(query)).all()
         if rows:
-            async with self.db.sessions() as session, session.begin():
+            async with self.db.write_lock, self.db.sessions() as session, session.begin():
                 await self._publish_and_mark(session, rows)
         return len(rows)
 
-    async def _publish_and_mark(self, session: Any, rows: Sequence[Row[Any]]) -> None:
-        results = await asyncio.gather(*(self._publish(row) for row in rows), return_exceptions=True)
-        done = [row.id for row, result in zip(rows, results, strict=True) if not isinstance(result, BaseException)]
-        failed = [(row.id, result) for row, result in zip(rows, results, strict=True) if isinstance(result, BaseException)]
-        if done:
+    async def _publish_and_mark(self, session: Any, rows: Sequence[Row[Any, Any, Any, Any]]) -> None:
+        # Pipelined: every publish goes out before any PubAck is awaited.
+        pending = [await self._publish(row) for row in rows]
+        done = await asyncio.wait_for(asyncio.gather(*pending, return_exceptions=True), self.publish_timeout_s)
+        published = [row.id for row, result in zip(rows, done, strict=True) if not isinstance(result, BaseException)]
+        failed = [(row.id, result) for row, result in zip(rows, done, strict=True) if isinstance(result, BaseException)]
+        if published:
             await session.execute(
                 update(self.outbox)
-                .where(self.outbox.c.id.in_(done))
+                .where(self.outbox.c.id.in_(published))
                 .values(state=PUBLISHED, published_at=utcnow(), attempts=self.outbox.c.attempts + 1)
             )
-            metrics.OUTBOX_PUBLISHED.labels(self.service).inc(len(done))
+            metrics.OUTBOX_PUBLISHED.labels(self.service).inc(len(published))
         for event_id, error in failed:
             await session.execute(
                 update(self.outbox)
@@ -122,22 +125,23 @@ class OutboxRelay:
             metrics.OUTBOX_PUBLISH_ERRORS.labels(self.service).inc(len(failed))
             raise RuntimeError(f"{len(failed)} of {len(rows)} publishes failed: {failed[0][1]!r}")
 
-    async def _publish(self, row: Row[Any]) -> None:
-        parent = propagate.extract({"traceparent": row.traceparent} if row.traceparent else {})
-        token = otel_context.attach(parent)
+    async def _publish(self, row: Row[Any, Any, Any, Any]) -> asyncio.Future[Any]:
+        """Send one event under a PRODUCER span that continues the trace stored with it."""
+        parent = _PROPAGATOR.extract({"traceparent": row.traceparent}) if row.traceparent else None
+        span = tracer.start_span(
+            f"{row.subject} publish", context=parent, kind=trace.SpanKind.PRODUCER,
+            attributes={"messaging.system": "nats", "messaging.destination.name": row.subject,
+                        "messaging.message.id": str(row.id), "kakawari.service": self.service},
+        )
+        headers = {"Nats-Msg-Id": str(row.id)}
+        _PROPAGATOR.inject(headers, context=trace.set_span_in_context(span))
         try:
-            with tracer.start_as_current_span(
-                f"{row.subject} publish",
-                kind=trace.SpanKind.PRODUCER,
-                attributes={"messaging.system": "nats", "messaging.destination.name": row.subject,
-                            "messaging.message.id": str(row.id), "kakawari.service": self.service},
-            ):
-                headers = {"Nats-Msg-Id": str(row.id)}
-                propagate.inject(headers)
-                await self.js.publish(row.subject, row.envelope.encode(), headers=headers,
-                                      timeout=self.publish_timeout_s)
-        finally:
-            otel_context.detach(token)
+            future = await self.js.publish_async(row.subject, row.envelope.encode(), headers=headers)
+        except BaseException:
+            span.end()
+            raise
+        future.add_done_callback(lambda _: span.end())
+        return future
 
     async def backlog(self) -> tuple[int, float]:
         """How many events wait, and the age in seconds of the oldest."""

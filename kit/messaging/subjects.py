@@ -32,5 +32,9 @@ class Naming:
     def dlq_wildcard(self) -> str:
         return self.subject("dlq.>")
 
+    def deliver_subject(self, consumer: str) -> str:
+        """Where JetStream pushes a durable consumer's messages (outside every stream's subjects)."""
+        return f"_kk.deliver.{self.durable(consumer)}"
+
     def durable(self, consumer: str) -> str:
         return f"{self.namespace}_{consumer}" if self.namespace else consumer

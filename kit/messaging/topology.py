@@ -6,6 +6,7 @@ per release, and services only bind to what exists.
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -62,8 +63,14 @@ class Topology:
         )
 
     def consumer(self, sub: Subscription) -> ConsumerConfig:
+        # Push, with a deliver group: messages go out the moment they are stored (a pull
+        # fetch would hold a partial batch until it filled or timed out), and every
+        # replica of the service joins the group to share the load.
+        durable = self.naming.durable(sub.name)
         return ConsumerConfig(
-            durable_name=self.naming.durable(sub.name),
+            durable_name=durable,
+            deliver_subject=self.naming.deliver_subject(sub.name),
+            deliver_group=durable,
             description=f"{sub.service}: {sub.description}",
             filter_subject=self.naming.subject(sub.contract.versioned_type()),
             deliver_policy=DeliverPolicy.ALL,
@@ -73,7 +80,9 @@ class Topology:
             max_ack_pending=2048,
         )
 
-    async def apply(self, js: JetStreamContext, producers: Iterable[str], subscriptions: Iterable[Subscription]) -> list[str]:
+    async def apply(
+        self, js: JetStreamContext, producers: Iterable[str], subscriptions: Iterable[Subscription]
+    ) -> list[str]:
         """Create or update every stream and consumer; returns what it did, for the CLI."""
         done: list[str] = []
         for config in [*(self.stream(p) for p in sorted(set(producers))), self.dlq()]:
@@ -85,15 +94,13 @@ class Topology:
                 await js.add_stream(config)
                 done.append(f"stream {config.name} created")
         for sub in subscriptions:
-            config = self.consumer(sub)
-            await js.add_consumer(self.naming.stream(sub.contract.producer()), config)
-            done.append(f"consumer {config.durable_name} applied")
+            consumer = self.consumer(sub)
+            await js.add_consumer(self.naming.stream(sub.contract.producer()), consumer)
+            done.append(f"consumer {consumer.durable_name} applied")
         return done
 
     async def delete(self, js: JetStreamContext, producers: Iterable[str]) -> None:
         """Remove this namespace's streams (tests clean up after themselves)."""
         for name in [*(self.naming.stream(p) for p in set(producers)), self.naming.dlq_stream()]:
-            try:
+            with contextlib.suppress(NotFoundError):
                 await js.delete_stream(name)
-            except NotFoundError:
-                pass

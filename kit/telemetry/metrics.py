@@ -15,10 +15,14 @@ HANDLER_SECONDS = Histogram(
     "kakawari_event_handler_seconds", "Time to apply one event batch", ["service", "consumer"],
     buckets=(0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1.0),
 )
-CONSUMER_LAG = Gauge("kakawari_consumer_lag", "Messages not yet delivered to a durable consumer", ["service", "consumer"])
+CONSUMER_LAG = Gauge(
+    "kakawari_consumer_lag", "Messages not yet delivered to a durable consumer", ["service", "consumer"]
+)
 CONSUMER_UNACKED = Gauge("kakawari_consumer_ack_pending", "Delivered but unacknowledged", ["service", "consumer"])
 DLQ_MESSAGES = Gauge("kakawari_dlq_messages", "Messages waiting in the dead-letter stream", ["service"])
-DEAD_LETTERED = Counter("kakawari_dead_lettered_total", "Messages sent to the dead-letter stream", ["service", "consumer"])
+DEAD_LETTERED = Counter(
+    "kakawari_dead_lettered_total", "Messages sent to the dead-letter stream", ["service", "consumer"]
+)
 READY = Gauge("kakawari_ready", "1 when the service's database and NATS are ready", ["service"])
 
 

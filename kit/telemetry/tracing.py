@@ -21,7 +21,8 @@ def install_provider(service_name: str = "kakawari", processors: list[SpanProces
     """Install the global tracer provider once; later calls return it and add processors."""
     global _provider
     if _provider is None:
-        _provider = TracerProvider(resource=Resource.create({"service.name": os.getenv("OTEL_SERVICE_NAME", service_name)}))
+        name = os.getenv("OTEL_SERVICE_NAME", service_name)
+        _provider = TracerProvider(resource=Resource.create({"service.name": name}))
         endpoint = os.getenv("OTEL_EXPORTER_OTLP_ENDPOINT")
         if endpoint:
             from opentelemetry.exporter.otlp.proto.http.trace_exporter import OTLPSpanExporter
@@ -41,4 +42,6 @@ def instrument_engine(engine: AsyncEngine) -> None:
     usage = otel_metrics.get_meter("kakawari.db").create_up_down_counter(
         "db.client.connections.usage", unit="connections", description="Connections in use, by state"
     )
-    EngineTracer(trace.get_tracer("opentelemetry.instrumentation.sqlalchemy"), engine.sync_engine, usage)
+    EngineTracer(  # type: ignore[no-untyped-call]
+        trace.get_tracer("opentelemetry.instrumentation.sqlalchemy"), engine.sync_engine, usage
+    )

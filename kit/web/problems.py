@@ -7,6 +7,7 @@ trace id and answered with a plain 500 body.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 from typing import Any
 
@@ -56,10 +57,8 @@ def _field_problem(error: dict[str, Any]) -> FieldProblem:
     if "ja" in ctx:  # our own validators say it in both languages
         return FieldProblem(".".join(loc) or "body", kind, str(ctx["ja"]), str(error.get("msg", "")))
     ja, en = _MESSAGES.get(kind, ("値が正しくありません。", str(error.get("msg", "Invalid value."))))
-    try:
+    with contextlib.suppress(KeyError, IndexError):
         ja, en = ja.format(**ctx), en.format(**ctx)
-    except (KeyError, IndexError):
-        pass
     return FieldProblem(".".join(loc) or "body", kind, ja, en)
 
 

@@ -29,7 +29,9 @@ class _Handler:
         self.sink = sink
 
     async def handle_DATA(self, server: Any, session: Any, envelope: SmtpEnvelope) -> str:  # noqa: N802
-        parsed = message_from_bytes(envelope.content or b"", policy=policy.default)
+        content = envelope.content or b""
+        raw = content.encode() if isinstance(content, str) else bytes(content)
+        parsed = message_from_bytes(raw, policy=policy.default)
         assert isinstance(parsed, EmailMessage)
         body = parsed.get_body(preferencelist=("plain",))
         self.sink.messages.append(ReceivedMail(

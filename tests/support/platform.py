@@ -42,7 +42,9 @@ class RunningPlatform:
 
 
 @asynccontextmanager
-async def database_urls(backend: str, names: list[str], tmp: Path, pg_admin: str | None) -> AsyncIterator[dict[str, str]]:
+async def database_urls(
+    backend: str, names: list[str], tmp: Path, pg_admin: str | None
+) -> AsyncIterator[dict[str, str]]:
     async with AsyncExitStack() as stack:
         urls: dict[str, str] = {}
         for name in names:

@@ -51,15 +51,23 @@ class Effect(_ConsBase):
 
 
 class FailurePlan:
-    """How many more times the handler fails for an event label (-1: always)."""
+    """Per event label: how many deliveries fail before one succeeds (-1: every one fails).
+
+    Failures are keyed by delivery attempt, not by handler call: the kit may call a
+    handler twice within one delivery (fast path, then careful path) and that must
+    not change what a delivery does.
+    """
 
     def __init__(self) -> None:
-        self.remaining: dict[str, int] = defaultdict(int)
-        self.calls: dict[str, int] = defaultdict(int)
+        self.fail_first: dict[str, int] = defaultdict(int)
+        self.attempts: dict[str, set[int]] = defaultdict(set)
 
     def reset(self) -> None:
-        self.remaining.clear()
-        self.calls.clear()
+        self.fail_first.clear()
+        self.attempts.clear()
+
+    def deliveries(self, label: str) -> int:
+        return len(self.attempts[label])
 
 
 PLAN = FailurePlan()
@@ -69,13 +77,12 @@ consumer_router = EventRouter("qacons")
 @consumer_router.on(PingSent, name="qacons-ping")
 async def apply_ping(event: PingSent, ctx: HandlerContext) -> None:
     """Record the ping's effect (or fail, when the plan says so)."""
-    PLAN.calls[event.label] += 1
+    PLAN.attempts[event.label].add(ctx.attempt)
     ctx.session.add(Effect(event_id=ctx.envelope.id, n=event.n, label=event.label))
     await ctx.session.flush()  # the effect is really written before a planned failure rolls it back
-    left = PLAN.remaining[event.label]
-    if left != 0:
-        PLAN.remaining[event.label] = left - 1 if left > 0 else -1
-        raise RuntimeError(f"planned failure for {event.label}")
+    planned = PLAN.fail_first[event.label]
+    if planned < 0 or ctx.attempt <= planned:
+        raise RuntimeError(f"planned failure for {event.label} (delivery {ctx.attempt})")
 
 
 PRODUCER = ServiceDefinition(name="qaprod", title="QA producer", api=APIRouter(), handlers=EventRouter("qaprod"),

@@ -6,7 +6,6 @@ from __future__ import annotations
 import asyncio
 
 import pytest
-
 from opentelemetry import trace
 from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
 from sqlalchemy import func, select
@@ -72,11 +71,11 @@ async def test_a_crash_between_commit_and_publish_still_delivers_once(platform_f
 
 async def test_b_handler_failing_twice_then_succeeding_applies_once(platform_factory) -> None:  # type: ignore[no-untyped-def]
     async with platform_factory(definitions=QA, tweak=lambda s: s.with_(max_deliver=5)) as p:
-        PLAN.remaining["flaky"] = 2
+        PLAN.fail_first["flaky"] = 2
         await emit(p["qaprod"], 1, "flaky")
         await wait_for(lambda: effect_count(p["qacons"], "flaky"))
         await settle(p["qacons"])
-        assert PLAN.calls["flaky"] == 3
+        assert PLAN.deliveries("flaky") == 3
         assert await effect_count(p["qacons"], "flaky") == 1
         assert await p["qacons"].dlq.count() == 0  # type: ignore[union-attr]
 
@@ -90,23 +89,23 @@ async def test_c_the_same_event_delivered_twice_is_applied_once(platform_factory
         await p["qaprod"].js.publish(row.subject, row.envelope.encode(), headers={"Nats-Msg-Id": f"{row.id}-again"})
         await settle(p["qacons"], 0.6)
         assert await effect_count(p["qacons"], "twice") == 1
-        assert PLAN.calls["twice"] == 1
+        assert PLAN.deliveries("twice") == 1
 
 
 async def test_d_poison_goes_to_dlq_after_max_deliver_and_replay_applies_it(platform_factory) -> None:  # type: ignore[no-untyped-def]
     async with platform_factory(definitions=QA) as p:
         cons = p["qacons"]
-        PLAN.remaining["poison"] = -1
+        PLAN.fail_first["poison"] = -1
         envelope = await emit(p["qaprod"], 13, "poison")
         entries = await wait_for(cons.dlq.list)  # type: ignore[union-attr]
         assert len(entries) == 1
         entry = entries[0]
         assert entry.consumer == "qacons-ping" and entry.event_id == str(envelope.id)
         assert entry.deliveries == 3 and "planned failure" in entry.error
-        assert PLAN.calls["poison"] == 3
+        assert PLAN.deliveries("poison") == 3
         assert await effect_count(cons, "poison") == 0  # every failed try rolled back
 
-        PLAN.remaining["poison"] = 0  # the operator fixed the cause; now replay
+        PLAN.fail_first["poison"] = 0  # the operator fixed the cause; now replay
         await cons.dlq.replay(entry.seq)  # type: ignore[union-attr]
         await wait_for(lambda: effect_count(cons, "poison"))
         await settle(cons)

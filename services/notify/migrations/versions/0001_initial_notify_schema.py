@@ -1,7 +1,7 @@
 """initial notify schema
 
 Revision ID: 0001
-Revises: 
+Revises:
 Create Date: 2026-11-27 07:59:32.962278
 """
 from collections.abc import Sequence
@@ -10,7 +10,6 @@ import sqlalchemy as sa
 from alembic import op
 
 import kit.db.types
-
 
 revision: str = '0001'
 down_revision: str | None = None

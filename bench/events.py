@@ -1,0 +1,157 @@
+"""Events benchmark: outbox → relay → JetStream → idempotent consumer, end to end.
+
+Two phases on the same running pair of services:
+- sustained: producers commit one event per transaction as fast as they can;
+  throughput is events handled per second, p50/p99 their end-to-end latency;
+- paced: a steady rate (200/s by default), to see latency when not saturated.
+
+    python -m bench.events [--n 20000] [--rate 200] [--seconds 10] [--db sqlite|postgresql]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import statistics
+import tempfile
+import time
+from pathlib import Path
+
+import nats
+
+from bench import probe
+from kit.config import Settings
+from kit.db.engine import open_database
+from kit.dev.nats_server import EmbeddedNats
+from kit.runtime import ServiceRuntime
+from kit.telemetry.tracing import install_provider
+
+RESULTS = Path(__file__).parent / "results"
+
+
+def percentile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(q * len(ordered)))] if ordered else float("nan")
+
+
+async def create_schema(url: str, definition: object) -> None:
+    db = open_database(url)
+    async with db.engine.begin() as conn:
+        await conn.run_sync(definition.metadata.create_all)  # type: ignore[attr-defined]
+    await db.dispose()
+
+
+async def produce(source: ServiceRuntime, seq: int, per_tx: int = 1) -> None:
+    """One unit of work that emits `per_tx` events (1: a typical use case)."""
+    async with source.uow() as tx:
+        for k in range(per_tx):
+            tx.emit(probe.ProbeSent(seq=seq + k, sent_at=time.time()))
+        await tx.commit()
+
+
+async def wait_handled(target: int, timeout_s: float) -> None:
+    deadline = time.monotonic() + timeout_s
+    while len(probe.latencies_ms) < target:
+        if time.monotonic() > deadline:
+            raise TimeoutError(f"only {len(probe.latencies_ms)} of {target} handled")
+        await asyncio.sleep(0.005)
+
+
+async def sustained(source: ServiceRuntime, n: int, concurrency: int, per_tx: int) -> tuple[float, list[float]]:
+    probe.latencies_ms.clear()
+    counter = iter(range(0, n, per_tx))
+
+    async def worker() -> None:
+        for seq in counter:
+            await produce(source, seq, per_tx)
+
+    started = time.perf_counter()
+    await asyncio.gather(*(worker() for _ in range(concurrency)))
+    await wait_handled(n, 120)
+    elapsed = time.perf_counter() - started
+    return n / elapsed, list(probe.latencies_ms)
+
+
+async def paced(source: ServiceRuntime, rate: float, seconds: float) -> list[float]:
+    probe.latencies_ms.clear()
+    total = int(rate * seconds)
+    start = time.perf_counter()
+    tasks = []
+    for seq in range(total):
+        delay = start + seq / rate - time.perf_counter()
+        if delay > 0:
+            await asyncio.sleep(delay)
+        tasks.append(asyncio.create_task(produce(source, seq)))
+    await asyncio.gather(*tasks)
+    await wait_handled(total, 60)
+    return list(probe.latencies_ms)
+
+
+async def run(args: argparse.Namespace) -> dict[str, object]:
+    tmp = Path(tempfile.mkdtemp(prefix="kakawari-bench-"))
+    server = None
+    nats_url = os.getenv("BENCH_NATS_URL")
+    if not nats_url:
+        server = EmbeddedNats(tmp / "nats").start()
+        nats_url = server.url
+    if args.db == "sqlite":
+        urls = {name: f"sqlite+aiosqlite:///{tmp / f'{name}.db'}" for name in ("benchsrc", "benchdst")}
+    else:
+        base = os.environ["BENCH_DATABASE_URL"].rsplit("/", 1)[0]
+        urls = {name: f"{base}/{name}" for name in ("benchsrc", "benchdst")}
+    settings = Settings(data_dir=tmp, nats_url=nats_url, database_urls=urls, namespace=f"bench{os.getpid()}",
+                        secret_key="bench")
+    runtimes = []
+    try:
+        for definition in (probe.SOURCE, probe.DESTINATION):
+            await create_schema(urls[definition.name], definition)
+            runtime = ServiceRuntime(definition, settings, nats_url)
+            await runtime.start(apply_topology=True, producers=["benchsrc"])
+            runtimes.append(runtime)
+        source = runtimes[0]
+        await sustained(source, 500, args.concurrency, args.per_tx)  # warm-up: connections, statement caches
+        throughput, lat = await sustained(source, args.n, args.concurrency, args.per_tx)
+        paced_lat = await paced(source, args.rate, args.seconds)
+        return {
+            "name": "events", "db": args.db, "n": args.n, "concurrency": args.concurrency,
+            "events_per_transaction": args.per_tx,
+            "throughput_per_s": round(throughput, 1),
+            "p50_ms": round(statistics.median(lat), 2), "p99_ms": round(percentile(lat, 0.99), 2),
+            "paced_rate_per_s": args.rate, "paced_n": len(paced_lat),
+            "paced_p50_ms": round(statistics.median(paced_lat), 2),
+            "paced_p99_ms": round(percentile(paced_lat, 0.99), 2),
+            "machine": {"cpus": os.cpu_count()}, "mode": "all-in-one (one process, real NATS)",
+            "tracing": "on (SDK provider, no exporter)",
+        }
+    finally:
+        for runtime in reversed(runtimes):
+            await runtime.stop()
+        if runtimes:
+            nc = await nats.connect(nats_url)
+            await runtimes[0].topology.delete(nc.jetstream(), ["benchsrc"])
+            await nc.close()
+        if server:
+            server.stop()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--n", type=int, default=20_000)
+    parser.add_argument("--concurrency", type=int, default=64)
+    parser.add_argument("--per-tx", type=int, default=1, help="events emitted per producer transaction")
+    parser.add_argument("--rate", type=float, default=200.0)
+    parser.add_argument("--seconds", type=float, default=10.0)
+    parser.add_argument("--db", choices=["sqlite", "postgresql"], default="sqlite")
+    args = parser.parse_args()
+    install_provider("kakawari-bench")  # spans are made as in production; none are exported
+    result = asyncio.run(run(args))
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    name = "events.json" if args.db == "sqlite" else f"events-{args.db}.json"
+    (RESULTS / name).write_text(json.dumps(result, indent=2, ensure_ascii=False) + "\n")
+    print(json.dumps(result, ensure_ascii=False))
+
+
+if __name__ == "__main__":
+    main()

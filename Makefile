@@ -1,0 +1,48 @@
+# kakawari: two commands on a fresh clone.
+#   make up    creates .venv, installs, migrates, seeds demo data and serves http://127.0.0.1:8000
+#   make test  runs the whole suite against real NATS, SQLite, PostgreSQL, SMTP and Chromium
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: up test lint bench deploy-check browser clean
+
+$(STAMP): pyproject.toml constraints.txt
+	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "Python 3.11+ is needed"'
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -c constraints.txt -e ".[dev]"
+	@touch $(STAMP)
+
+up: $(STAMP)
+	$(BIN)/kakawari up
+
+# Headless Chromium for the page tests: Debian's package, installed when missing (needs root).
+browser:
+	@if ! command -v chromium >/dev/null 2>&1; then \
+	  if [ "$$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then \
+	    echo "installing Debian's chromium for the browser tests"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	  else echo "chromium is missing and cannot be installed here: browser tests will be skipped"; fi; \
+	fi
+
+# pytest exits 5 when it collected no tests: that is a failure of the suite, said plainly.
+test: $(STAMP) browser
+	@set +e; $(BIN)/python -m pytest $(PYTEST_ARGS); rc=$$?; \
+	if [ $$rc -eq 5 ]; then echo "pytest collected no tests"; fi; exit $$rc
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/mypy kit kakawari services bench
+
+bench: $(STAMP)
+	$(BIN)/python -m bench.events
+	@echo "results: bench/results/events.json"
+
+deploy-check: $(STAMP)
+	$(BIN)/python -m pytest -q tests/deploy
+
+clean:
+	rm -rf var bench/results/*.json

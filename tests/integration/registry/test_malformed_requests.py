@@ -58,10 +58,10 @@ async def test_api_junk_never_500(registry: RunningPlatform, api: Api, ids: Ids)
     member_id, admin = await admin_of_new_member(registry, api, municipality(ids, "junk@example.jp"))
     op = await api.operator()
     c = api.client
-    # Every junk body, as a member admin and as an operator (the paths that parse bodies the furthest).
-    for headers in (admin, op):
+    # Every junk body as an operator (who gets furthest into every handler); a sample as a member admin.
+    for headers, bodies in ((op, JUNK_JSON), (admin, JUNK_JSON[-3:])):
         for method, path in _routes(member_id, member_id):
-            for body in JUNK_JSON:
+            for body in bodies:
                 await _check(await c.request(method, path, json=body, headers=headers), f"{method} {path[:80]}")
             for content, media in ((b"{not json", "application/json"), (HUGE.encode()[:10_000], "application/xml"),
                                    (b"\xff\xfe\x00garbage", "text/csv")):

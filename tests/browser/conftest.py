@@ -1,0 +1,84 @@
+"""Browser fixtures: the platform behind a real uvicorn on a free port, and headless Chromium.
+
+uvicorn runs as a task on the test's own event loop, so the app keeps using the
+database and NATS connections the platform opened there.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import shutil
+import socket
+from collections.abc import AsyncIterator, Callable
+from contextlib import AbstractAsyncContextManager
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+import uvicorn
+
+from services.registry.config import LIMITS_KEY
+from tests.integration.registry.conftest import generous_limits
+from tests.support.platform import RunningPlatform
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+
+
+def require_chromium() -> None:
+    """Skip only on a developer machine without Chromium; under CI a missing browser is a failure."""
+    if shutil.which(CHROMIUM) or os.path.exists(CHROMIUM):
+        return
+    if os.getenv("CI"):
+        pytest.fail(f"{CHROMIUM} is missing; CI must install Chromium (apt-get install -y chromium)")
+    pytest.skip(f"{CHROMIUM} not installed (apt-get install -y chromium); set CI=1 to make this a failure")
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@dataclass
+class Served:
+    platform: RunningPlatform
+    base_url: str
+
+
+@pytest.fixture
+async def served(platform_factory: Callable[..., AbstractAsyncContextManager[RunningPlatform]]
+                 ) -> AsyncIterator[Served]:
+    require_chromium()
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    async with platform_factory(services=["registry"], seed=True,
+                                tweak=lambda s: s.with_(public_base_url=base)) as running:
+        running["registry"].extras[LIMITS_KEY] = generous_limits()
+        server = uvicorn.Server(uvicorn.Config(running.app, host="127.0.0.1", port=port, lifespan="off",
+                                               log_level="warning"))
+        task = asyncio.create_task(server.serve())
+        while not server.started:
+            if task.done():
+                task.result()
+            await asyncio.sleep(0.02)
+        try:
+            yield Served(running, base)
+        finally:
+            server.should_exit = True
+            await task
+
+
+@pytest.fixture
+async def browser() -> AsyncIterator[Any]:
+    require_chromium()
+    from playwright.async_api import async_playwright
+
+    async with async_playwright() as pw:
+        chromium = await pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            yield chromium
+        finally:
+            await chromium.close()

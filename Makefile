@@ -19,13 +19,14 @@ $(STAMP): pyproject.toml constraints.txt
 up: $(STAMP)
 	$(BIN)/kakawari up
 
-# Headless Chromium for the page tests: Debian's package, installed when missing (needs root).
+# Headless Chromium and a Japanese font for the page tests: Debian's packages, installed
+# when missing (needs root; elsewhere the browser tests say why they are skipped).
 browser:
-	@if ! command -v chromium >/dev/null 2>&1; then \
+	@if ! command -v chromium >/dev/null 2>&1 || ! fc-list :lang=ja 2>/dev/null | grep -q .; then \
 	  if [ "$$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then \
-	    echo "installing Debian's chromium for the browser tests"; \
-	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
-	  else echo "chromium is missing and cannot be installed here: browser tests will be skipped"; fi; \
+	    echo "installing Debian's chromium and fonts-ipafont-gothic for the browser tests"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-ipafont-gothic >/dev/null; \
+	  else echo "chromium or a Japanese font is missing and cannot be installed here"; fi; \
 	fi
 
 # pytest exits 5 when it collected no tests: that is a failure of the suite, said plainly.

@@ -24,10 +24,11 @@ from kit.db.uow import OutboxWriter, UnitOfWorkFactory
 from kit.messaging.consumer import SubscriptionBinding, bind_subscription
 from kit.messaging.dlq import DeadLetters
 from kit.messaging.inbox import InboxApplier
-from kit.messaging.relay import OutboxRelay
+from kit.messaging.relay import OutboxRelay, PendingEvent
 from kit.messaging.subjects import Naming
 from kit.messaging.topology import RetryPolicy, Topology
 from kit.service import ServiceDefinition
+from kit.tasks import Loop
 from kit.telemetry import metrics
 from kit.telemetry.tracing import instrument_engine
 from kit.web.problems import install_problem_handlers
@@ -71,14 +72,14 @@ class ServiceRuntime:
         self.dlq: DeadLetters | None = None
         self.bindings: list[SubscriptionBinding] = []
         self._declare_publishers()
-        self._monitor: asyncio.Task[None] | None = None
+        self._monitor = Loop(f"{self.name}-monitor", self._refresh_gauges)
         self.started = False
         self.app = self._build_app()
 
     # -- wiring ---------------------------------------------------------------------------
-    def _wake_relay(self) -> None:
+    def _wake_relay(self, rows: list[PendingEvent]) -> None:
         if self.relay is not None:
-            self.relay.wake()
+            self.relay.hand_over(rows)
 
     def _declare_publishers(self) -> None:
         """Publishers exist for the AsyncAPI document; the relay does the publishing."""
@@ -143,15 +144,12 @@ class ServiceRuntime:
             await hook(self)
         await self.broker.start()
         self.relay.start()
-        self._monitor = asyncio.create_task(self._monitor_loop(), name=f"{self.name}-monitor")
+        self._monitor.start()
         self.started = True
 
     async def stop(self) -> None:
         self.started = False
-        if self._monitor:
-            self._monitor.cancel()
-            with suppress(asyncio.CancelledError):
-                await self._monitor
+        await self._monitor.stop()
         if self.relay:
             await self.relay.stop()
         for binding in self.bindings:
@@ -171,19 +169,18 @@ class ServiceRuntime:
         metrics.READY.labels(self.name).set(1 if ready else 0)
         return {"service": self.name, "ready": ready, "database": db_ok, "nats": nats_ok, "dependencies": extra_ok}
 
-    async def _monitor_loop(self) -> None:
+    async def _refresh_gauges(self) -> None:
         """Refresh the gauges that need a query: outbox backlog, consumer lag, DLQ size."""
-        while True:
-            with suppress(Exception):
-                assert self.relay and self.dlq
-                backlog, oldest = await self.relay.backlog()
-                metrics.OUTBOX_BACKLOG.labels(self.name).set(backlog)
-                metrics.OUTBOX_OLDEST_AGE.labels(self.name).set(oldest)
-                for sub in self.definition.handlers.subscriptions:
-                    info = await self.js.consumer_info(
-                        self.naming.stream(sub.contract.producer()), self.naming.durable(sub.name)
-                    )
-                    metrics.CONSUMER_LAG.labels(self.name, sub.name).set(info.num_pending or 0)
-                    metrics.CONSUMER_UNACKED.labels(self.name, sub.name).set(info.num_ack_pending or 0)
-                metrics.DLQ_MESSAGES.labels(self.name).set(await self.dlq.count())
-            await asyncio.sleep(5)
+        with suppress(Exception):
+            assert self.relay and self.dlq
+            backlog, oldest = await self.relay.backlog()
+            metrics.OUTBOX_BACKLOG.labels(self.name).set(backlog)
+            metrics.OUTBOX_OLDEST_AGE.labels(self.name).set(oldest)
+            for sub in self.definition.handlers.subscriptions:
+                info = await self.js.consumer_info(
+                    self.naming.stream(sub.contract.producer()), self.naming.durable(sub.name)
+                )
+                metrics.CONSUMER_LAG.labels(self.name, sub.name).set(info.num_pending or 0)
+                metrics.CONSUMER_UNACKED.labels(self.name, sub.name).set(info.num_ack_pending or 0)
+            metrics.DLQ_MESSAGES.labels(self.name).set(await self.dlq.count())
+        await asyncio.sleep(5)

@@ -23,6 +23,7 @@ from kit.contracts.base import EventContract
 from kit.db.engine import Database
 from kit.db.types import utcnow
 from kit.messaging.envelope import Envelope
+from kit.messaging.relay import PendingEvent
 from kit.messaging.subjects import Naming
 from kit.messaging.tables import PENDING, MessagingTables
 
@@ -38,30 +39,31 @@ class OutboxWriter:
     def envelope(self, event: EventContract) -> Envelope:
         return Envelope.wrap(event, producer=self.producer)
 
-    async def write(self, session: AsyncSession, envelopes: list[Envelope]) -> None:
+    async def write(self, session: AsyncSession, envelopes: list[Envelope]) -> list[PendingEvent]:
+        """Insert the outbox rows; returns them for the relay's hot path once committed."""
         if not envelopes:
-            return
+            return []
         now = utcnow()
+        rows = [
+            PendingEvent(env.id, self.naming.subject(env.versioned_type), env.model_dump_json(), env.traceparent)
+            for env in envelopes
+        ]
         await session.execute(
             insert(self.tables.outbox),
             [
-                {
-                    "id": env.id,
-                    "subject": self.naming.subject(env.versioned_type),
-                    "event_type": env.versioned_type,
-                    "envelope": env.model_dump_json(),
-                    "traceparent": env.traceparent,
-                    "state": PENDING,
-                    "attempts": 0,
-                    "created_at": now,
-                }
-                for env in envelopes
+                {"id": row.id, "subject": row.subject, "event_type": env.versioned_type, "envelope": row.envelope,
+                 "traceparent": row.traceparent, "state": PENDING, "attempts": 0, "created_at": now}
+                for row, env in zip(rows, envelopes, strict=True)
             ],
         )
+        return rows
+
+
+OnCommit = Callable[[list[PendingEvent]], None]
 
 
 class UnitOfWork:
-    def __init__(self, db: Database, outbox: OutboxWriter, on_commit: Callable[[], None]) -> None:
+    def __init__(self, db: Database, outbox: OutboxWriter, on_commit: OnCommit) -> None:
         self._lock = db.write_lock
         self.session = db.sessions()
         self._outbox = outbox
@@ -75,11 +77,11 @@ class UnitOfWork:
         return envelope
 
     async def commit(self) -> None:
-        await self._outbox.write(self.session, self.events)
+        rows = await self._outbox.write(self.session, self.events)
         await self.session.commit()
         self.committed = True
-        if self.events:
-            self._on_commit()
+        if rows:
+            self._on_commit(rows)
 
     async def __aenter__(self) -> UnitOfWork:
         await self._lock.__aenter__()
@@ -99,7 +101,7 @@ class UnitOfWork:
 class UnitOfWorkFactory:
     """What use cases receive: call it to start a unit of work."""
 
-    def __init__(self, db: Database, outbox: OutboxWriter, on_commit: Callable[[], None]) -> None:
+    def __init__(self, db: Database, outbox: OutboxWriter, on_commit: OnCommit) -> None:
         self.db = db
         self.outbox = outbox
         self._on_commit = on_commit

@@ -28,9 +28,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from kit.contracts.base import EventContract
 from kit.db.engine import Database
 from kit.db.types import utcnow
-from kit.db.uow import OutboxWriter
+from kit.db.uow import OnCommit, OutboxWriter
 from kit.messaging.envelope import Envelope
 from kit.messaging.handlers import HandlerContext, Subscription
+from kit.messaging.relay import PendingEvent
 from kit.messaging.tables import MessagingTables
 from kit.telemetry import metrics
 
@@ -67,7 +68,7 @@ class _HandlerFailed(Exception):
 class InboxApplier:
     def __init__(
         self, *, service: str, db: Database, tables: MessagingTables, outbox: OutboxWriter,
-        on_emit: Callable[[], None] = lambda: None, max_batch: int = 512, extras: dict[str, Any] | None = None,
+        on_emit: OnCommit = lambda rows: None, max_batch: int = 512, extras: dict[str, Any] | None = None,
     ) -> None:
         self.extras = extras if extras is not None else {}
         self.service = service
@@ -77,6 +78,7 @@ class InboxApplier:
         self.on_emit = on_emit
         self.max_batch = max_batch
         self._queue: list[_Delivery] = []
+        self._written: list[PendingEvent] = []
         self._worker: asyncio.Task[None] | None = None
         self._insert = postgresql.insert if db.dialect == "postgresql" else sqlite.insert
 
@@ -99,6 +101,7 @@ class InboxApplier:
 
     async def _commit_batch(self, batch: list[_Delivery]) -> None:
         started = time.perf_counter()
+        self._written = []
         try:
             try:
                 outcomes = await self._transaction(batch, careful=False)
@@ -109,8 +112,8 @@ class InboxApplier:
                 if not delivery.future.done():
                     delivery.future.set_exception(exc)
             return
-        if any(d.emitted for d in batch):
-            self.on_emit()
+        if self._written:
+            self.on_emit(self._written)
         for delivery, outcome in zip(batch, outcomes, strict=True):
             if outcome == APPLIED:
                 for callback in delivery.callbacks:
@@ -146,7 +149,7 @@ class InboxApplier:
                 except Exception as exc:
                     raise _HandlerFailed from exc
             emitted = [e for d, o in zip(batch, outcomes, strict=True) if o == APPLIED for e in d.emitted]
-            await self.outbox.write(session, emitted)
+            self._written = await self.outbox.write(session, emitted)
         return outcomes
 
     def _inbox_row(self, delivery: _Delivery) -> dict[str, Any]:

@@ -1,10 +1,14 @@
 """The outbox relay: publishes committed events to JetStream, until published.
 
-It wakes the moment a unit of work commits (no fixed poll), drains the outbox in
-batches whose publishes are pipelined, and also sweeps on a slow timer so rows
-left behind by a crash, or written by another process, still go out. Each
-publish carries `Nats-Msg-Id` = event id, so a row published twice (a crash
-after publish, before it was marked) is dropped by JetStream's duplicate window.
+Two ways in, one way out:
+- hot path: a unit of work hands over the rows it has just committed, so they are
+  published at once without being read back from the database;
+- sweep: at start, when woken without rows, and every second, it reads whatever
+  is still pending (rows left by a crash, or by another replica) and publishes it.
+Publishes are pipelined in batches, and rows are marked published only after
+JetStream acknowledged them. Each carries `Nats-Msg-Id` = event id, so a row sent
+twice (a crash after publish and before marking, or a sweep racing the hot path)
+is dropped by JetStream's duplicate window.
 """
 
 from __future__ import annotations
@@ -13,22 +17,35 @@ import asyncio
 import logging
 from collections.abc import Sequence
 from contextlib import suppress
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
+from uuid import UUID
 
 from nats.js import JetStreamContext
 from opentelemetry import trace
 from opentelemetry.trace.propagation.tracecontext import TraceContextTextMapPropagator
-from sqlalchemy import Row, func, select, update
+from sqlalchemy import func, select, update
 
 from kit.db.engine import Database
 from kit.db.types import utcnow
 from kit.messaging.tables import PENDING, PUBLISHED, MessagingTables
+from kit.tasks import Loop
 from kit.telemetry import metrics
 
 log = logging.getLogger(__name__)
 tracer = trace.get_tracer("kakawari.outbox")
 _PROPAGATOR = TraceContextTextMapPropagator()
+
+
+@dataclass(frozen=True, slots=True)
+class PendingEvent:
+    """An outbox row as the relay needs it."""
+
+    id: UUID
+    subject: str
+    envelope: str
+    traceparent: str | None
 
 
 class OutboxRelay:
@@ -51,37 +68,54 @@ class OutboxRelay:
         self.sweep_interval_s = sweep_interval_s
         self.publish_timeout_s = publish_timeout_s
         self._wake = asyncio.Event()
-        self._task: asyncio.Task[None] | None = None
+        self._loop = Loop(f"{service}-outbox-relay", self._cycle)
+        self._sweep_next = True  # at start: whatever a previous process left behind
+        self._failures = 0
+        self._hot: list[PendingEvent] = []
+        self._inflight: set[UUID] = set()
 
     def wake(self) -> None:
         self._wake.set()
 
+    def hand_over(self, rows: list[PendingEvent]) -> None:
+        """Rows a unit of work has just committed: publish them without reading them back."""
+        self._hot.extend(rows)
+        self._inflight.update(r.id for r in rows)
+        self._wake.set()
+
     def start(self) -> None:
-        self._task = asyncio.create_task(self._run(), name=f"{self.service}-outbox-relay")
+        self._loop.start()
 
     async def stop(self) -> None:
-        if self._task:
-            self._task.cancel()
-            with suppress(asyncio.CancelledError):
-                await self._task
-            self._task = None
+        await self._loop.stop()
 
-    async def _run(self) -> None:
-        failures = 0
-        while True:
-            try:
+    async def _cycle(self) -> None:
+        try:
+            while self._hot:
+                batch, self._hot = self._hot[: self.batch_size], self._hot[self.batch_size :]
+                try:
+                    await self._publish_hot(batch)
+                finally:
+                    self._inflight.difference_update(r.id for r in batch)
+            if self._sweep_next:
                 while await self.drain_once() == self.batch_size:
                     pass
-                failures = 0
-            except asyncio.CancelledError:
-                raise
-            except Exception:
-                failures += 1
-                log.exception("outbox.relay.failed", extra={"service": self.service})
-                await asyncio.sleep(min(0.2 * 2**failures, 10.0))
-            with suppress(TimeoutError):
-                await asyncio.wait_for(self._wake.wait(), self.sweep_interval_s)
-            self._wake.clear()
+            self._failures = 0
+        except asyncio.CancelledError:
+            raise
+        except Exception:
+            self._failures += 1
+            log.exception("outbox.relay.failed", extra={"service": self.service})
+            await asyncio.sleep(min(0.2 * 2**self._failures, 10.0))
+        woken = False
+        with suppress(TimeoutError):
+            woken = await asyncio.wait_for(self._wake.wait(), self.sweep_interval_s)
+        self._wake.clear()
+        self._sweep_next = not (woken and self._hot)  # a hand-over needs no sweep; a timeout or bare wake does
+
+    async def _publish_hot(self, batch: list[PendingEvent]) -> None:
+        async with self.db.write_lock, self.db.sessions() as session, session.begin():
+            await self._publish_and_mark(session, batch)
 
     async def drain_once(self) -> int:
         """Publish one batch of pending events; returns how many it picked up."""
@@ -91,18 +125,24 @@ class OutboxRelay:
             # Several replicas may relay at once: each takes rows the others have not locked.
             async with self.db.sessions() as session, session.begin():
                 rows = (await session.execute(query.with_for_update(skip_locked=True))).all()
-                if rows:
-                    await self._publish_and_mark(session, rows)
+                fresh = self._not_inflight(rows)
+                if fresh:
+                    await self._publish_and_mark(session, fresh)
             return len(rows)
         # SQLite: one process owns the file, so read without the write lock while publishing.
         async with self.db.readers() as session:
             rows = (await session.execute(query)).all()
-        if rows:
+        fresh = self._not_inflight(rows)
+        if fresh:
             async with self.db.write_lock, self.db.sessions() as session, session.begin():
-                await self._publish_and_mark(session, rows)
+                await self._publish_and_mark(session, fresh)
         return len(rows)
 
-    async def _publish_and_mark(self, session: Any, rows: Sequence[Row[Any, Any, Any, Any]]) -> None:
+    def _not_inflight(self, rows: Sequence[Any]) -> list[PendingEvent]:
+        """Skip rows the hot path is about to publish (a double publish would be deduped, but costs)."""
+        return [PendingEvent(r.id, r.subject, r.envelope, r.traceparent) for r in rows if r.id not in self._inflight]
+
+    async def _publish_and_mark(self, session: Any, rows: Sequence[PendingEvent]) -> None:
         # Pipelined: every publish goes out before any PubAck is awaited.
         pending = [await self._publish(row) for row in rows]
         done = await asyncio.wait_for(asyncio.gather(*pending, return_exceptions=True), self.publish_timeout_s)
@@ -125,7 +165,7 @@ class OutboxRelay:
             metrics.OUTBOX_PUBLISH_ERRORS.labels(self.service).inc(len(failed))
             raise RuntimeError(f"{len(failed)} of {len(rows)} publishes failed: {failed[0][1]!r}")
 
-    async def _publish(self, row: Row[Any, Any, Any, Any]) -> asyncio.Future[Any]:
+    async def _publish(self, row: PendingEvent) -> asyncio.Future[Any]:
         """Send one event under a PRODUCER span that continues the trace stored with it."""
         parent = _PROPAGATOR.extract({"traceparent": row.traceparent}) if row.traceparent else None
         span = tracer.start_span(

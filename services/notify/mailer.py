@@ -21,6 +21,7 @@ from sqlalchemy import select
 
 from kit.db.engine import Database
 from kit.db.types import utcnow
+from kit.tasks import Loop
 from services.notify.models import EmailDelivery
 
 log = logging.getLogger(__name__)
@@ -40,31 +41,27 @@ class Mailer:
         self.db = db
         self.sweep_interval_s = sweep_interval_s
         self._wake = asyncio.Event()
-        self._task: asyncio.Task[None] | None = None
+        self._loop = Loop("notify-mailer", self._cycle)
 
     def wake(self) -> None:
         self._wake.set()
 
     def start(self) -> None:
-        self._task = asyncio.create_task(self._run(), name="notify-mailer")
+        self._loop.start()
 
     async def stop(self) -> None:
-        if self._task:
-            self._task.cancel()
-            with suppress(asyncio.CancelledError):
-                await self._task
+        await self._loop.stop()
 
-    async def _run(self) -> None:
-        while True:
-            try:
-                await self.send_pending()
-            except asyncio.CancelledError:
-                raise
-            except Exception:
-                log.exception("notify.mailer.failed")
-            with suppress(TimeoutError):
-                await asyncio.wait_for(self._wake.wait(), self.sweep_interval_s)
-            self._wake.clear()
+    async def _cycle(self) -> None:
+        try:
+            await self.send_pending()
+        except asyncio.CancelledError:
+            raise
+        except Exception:
+            log.exception("notify.mailer.failed")
+        with suppress(TimeoutError):
+            await asyncio.wait_for(self._wake.wait(), self.sweep_interval_s)
+        self._wake.clear()
 
     async def send_pending(self, limit: int = 50) -> int:
         async with self.db.readers() as session:

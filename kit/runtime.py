@@ -70,7 +70,11 @@ class ServiceRuntime:
         )
         self.relay: OutboxRelay | None = None
         self.dlq: DeadLetters | None = None
-        self.bindings: list[SubscriptionBinding] = []
+        # Bound now, not at start, so the AsyncAPI document lists what the service consumes.
+        self.bindings: list[SubscriptionBinding] = [
+            bind_subscription(self.broker, sub=sub, topology=self.topology, applier=self.applier)
+            for sub in definition.handlers.subscriptions
+        ]
         self._declare_publishers()
         self._monitor = Loop(f"{self.name}-monitor", self._refresh_gauges)
         self.started = False
@@ -136,10 +140,8 @@ class ServiceRuntime:
             await self.topology.apply(js, producers, self.definition.handlers.subscriptions)
         self.dlq = DeadLetters(js, self.naming)
         self.relay = OutboxRelay(service=self.name, db=self.db, tables=self.definition.tables, js=js)
-        self.bindings = [
-            bind_subscription(self.broker, sub=sub, topology=self.topology, applier=self.applier, dlq=self.dlq)
-            for sub in self.definition.handlers.subscriptions
-        ]
+        for binding in self.bindings:
+            binding.dlq = self.dlq
         for hook in self.definition.on_start:
             await hook(self)
         await self.broker.start()

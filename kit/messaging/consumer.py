@@ -37,11 +37,11 @@ async def _raw_body(message: NatsMessage) -> bytes:
 
 
 class SubscriptionBinding:
-    def __init__(self, *, sub: Subscription, topology: Topology, applier: InboxApplier, dlq: DeadLetters) -> None:
+    def __init__(self, *, sub: Subscription, topology: Topology, applier: InboxApplier) -> None:
         self.sub = sub
         self.retry = topology.retry
         self.applier = applier
-        self.dlq = dlq
+        self.dlq: DeadLetters | None = None  # set at start, once NATS is connected
         self._settling: set[asyncio.Task[None]] = set()
 
     async def on_message(self, message: NatsMessage) -> None:
@@ -76,6 +76,7 @@ class SubscriptionBinding:
 
     async def _dead_letter(self, message: NatsMessage, event_id: str, error: str, deliveries: int) -> None:
         raw, sub = message.raw_message, self.sub
+        assert self.dlq is not None, "binding started without a DLQ"
         await self.dlq.send(consumer=sub.name, subject=raw.subject, data=raw.data, headers=raw.headers,
                             event_id=event_id or (raw.headers or {}).get("Nats-Msg-Id", "unknown"),
                             error=error, deliveries=deliveries)
@@ -90,12 +91,12 @@ class SubscriptionBinding:
 
 
 def bind_subscription(
-    broker: NatsBroker, *, sub: Subscription, topology: Topology, applier: InboxApplier, dlq: DeadLetters,
+    broker: NatsBroker, *, sub: Subscription, topology: Topology, applier: InboxApplier,
 ) -> SubscriptionBinding:
     naming = topology.naming
     subject = naming.subject(sub.contract.versioned_type())
     durable = naming.durable(sub.name)
-    binding = SubscriptionBinding(sub=sub, topology=topology, applier=applier, dlq=dlq)
+    binding = SubscriptionBinding(sub=sub, topology=topology, applier=applier)
 
     async def consume(body: Any) -> None:
         await binding.on_message(broker.context.get_local("message"))

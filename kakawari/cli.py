@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import json
 import os
 from pathlib import Path
 from typing import Annotated
@@ -123,9 +124,13 @@ async def _with_dlq(settings: Settings, action: str, seq: int | None = None) -> 
 
 
 @dlq_app.command("list")
-def dlq_list() -> None:
-    """Show dead letters: id, consumer, subject, event, tries and the last error."""
+def dlq_list(as_json: Annotated[bool, typer.Option("--json", help="one JSON object a line")] = False) -> None:
+    """Show dead letters: id, consumer, subject, event id, tries and the last error."""
     entries = asyncio.run(_with_dlq(Settings.from_env(), "list"))
+    if as_json:
+        for e in entries:  # type: ignore[attr-defined]
+            typer.echo(json.dumps(e.as_dict(), ensure_ascii=False))
+        return
     table = Table("id", "consumer", "subject", "event id", "tries", "error", "at")
     for e in entries:  # type: ignore[attr-defined]
         table.add_row(str(e.seq), e.consumer, e.subject, e.event_id, str(e.deliveries), e.error[:80], e.at.isoformat())

@@ -106,8 +106,7 @@ def bind_subscription(
     broker.subscriber(
         subject,
         stream=JStream(name=naming.stream(sub.contract.producer()), declare=False),
-        durable=durable,
-        queue=durable,
+        queue=durable,  # the deliver group; nats-py binds the durable of the same name
         config=topology.consumer(sub),
         decoder=_raw_body,
         ack_policy=AckPolicy.MANUAL,

@@ -80,7 +80,11 @@ class InboxApplier:
         self._queue: list[_Delivery] = []
         self._written: list[PendingEvent] = []
         self._worker: asyncio.Task[None] | None = None
-        self._insert = postgresql.insert if db.dialect == "postgresql" else sqlite.insert
+        insert = postgresql.insert if db.dialect == "postgresql" else sqlite.insert
+        # One statement, compiled once: executed with many rows it becomes one multi-row INSERT
+        # (SQLAlchemy's insertmanyvalues) and returns only the rows that were really inserted.
+        self._claim_statement = (insert(self.inbox).on_conflict_do_nothing(index_elements=["consumer", "event_id"])
+                                 .returning(self.inbox.c.consumer, self.inbox.c.event_id))
 
     def submit(self, subscription: Subscription, envelope: Envelope, attempt: int = 1) -> asyncio.Future[str]:
         """Queue one delivery; the future says APPLIED or DUPLICATE once committed, or holds the error."""
@@ -159,10 +163,7 @@ class InboxApplier:
     async def _claim(self, session: AsyncSession, batch: list[_Delivery]) -> set[tuple[str, UUID]]:
         """Insert the batch's inbox rows at once; returns the keys that were new."""
         rows = list({d.key: self._inbox_row(d) for d in batch}.values())
-        statement = (self._insert(self.inbox).values(rows)
-                     .on_conflict_do_nothing(index_elements=["consumer", "event_id"])
-                     .returning(self.inbox.c.consumer, self.inbox.c.event_id))
-        return {(r.consumer, r.event_id) for r in await session.execute(statement)}
+        return {(r.consumer, r.event_id) for r in await session.execute(self._claim_statement, rows)}
 
     async def _in_savepoint(self, session: AsyncSession, delivery: _Delivery) -> Outcome:
         savepoint = await session.begin_nested()

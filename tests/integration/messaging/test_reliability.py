@@ -153,3 +153,14 @@ async def _entries_with(runtime: ServiceRuntime, text: str):  # type: ignore[no-
 
 def _spans_named(spans: InMemorySpanExporter, trace_id: int, name: str):  # type: ignore[no-untyped-def]
     return [s for s in spans.get_finished_spans() if s.context.trace_id == trace_id and s.name == name]
+
+
+async def test_c_the_same_event_twice_in_one_batch_is_applied_once(platform_factory) -> None:  # type: ignore[no-untyped-def]
+    async with platform_factory(definitions=QA) as p:
+        cons = p["qacons"]
+        sub = cons.definition.handlers.subscriptions[0]
+        envelope = Envelope.wrap(PingSent(n=3, label="same-batch"), producer="qaprod")
+        outcomes = await asyncio.gather(cons.applier.apply(sub, envelope), cons.applier.apply(sub, envelope))
+        assert sorted(outcomes) == ["applied", "duplicate"]
+        assert await cons.applier.apply(sub, envelope) == "duplicate"  # and in a later batch too
+        assert await effect_count(cons, "same-batch") == 1

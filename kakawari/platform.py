@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 
 from fastapi import FastAPI
-from fastapi.responses import HTMLResponse
+from fastapi.responses import HTMLResponse, RedirectResponse
 
 from kakawari import catalog
 from kit.config import Settings
@@ -43,13 +43,18 @@ def build(names: list[str], settings: Settings, nats_url: str, *, seed: bool) ->
     )
 
     @app.get("/", include_in_schema=False)
-    async def home() -> HTMLResponse:
+    async def home() -> RedirectResponse:
+        """People start at the registry's landing page."""
+        return RedirectResponse("/registry/" if "registry" in names else "/dev")
+
+    @app.get("/dev", include_in_schema=False)
+    async def developer_index() -> HTMLResponse:
         links = "".join(f'<li><a href="/{n}/docs">{n}</a> · <a href="/{n}/openapi.json">OpenAPI</a>'
                         f' · <a href="/{n}/asyncapi.json">AsyncAPI</a></li>' for n in names)
         return HTMLResponse(
-            '<!doctype html><html lang="ja"><meta charset="utf-8"><title>kakawari</title>'
+            '<!doctype html><html lang="ja"><meta charset="utf-8"><title>kakawari — 開発者向け</title>'
             '<body style="font-family:sans-serif;max-width:760px;margin:2rem auto">'
-            "<h1>かかわりラボ kakawari</h1><p>関係人口創出・拡大官民連携全国協議会の運営プラットフォーム</p>"
+            "<h1>kakawari 開発者向けページ</h1><p>各サービスの API と契約（イベント）</p>"
             f"<ul>{links}</ul><p><a href='/readyz'>readyz</a> · <a href='/metrics'>metrics</a>"
             " · <a href='/notify/dev/mailbox'>開発用メールボックス</a></p></body></html>"
         )

@@ -2,8 +2,8 @@
 
 All-in-one mode hosts all four services; per-service mode hosts one. Either
 way the root answers `/healthz`, `/readyz` (200 only when every hosted service
-is ready, naming each) and `/metrics`, and its lifespan starts and stops the
-runtimes in order.
+is ready, naming each), `/metrics` and, for operators, the dead-letter queue at
+`/ops/dlq`; its lifespan starts and stops the runtimes in order.
 """
 
 from __future__ import annotations
@@ -11,13 +11,17 @@ from __future__ import annotations
 import asyncio
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
+from typing import Any
 
-from fastapi import FastAPI
+from fastapi import Depends, FastAPI, Query, Request
 from fastapi.responses import JSONResponse, Response
 from opentelemetry.instrumentation.fastapi import FastAPIInstrumentor
 
+from kit.errors import NotFound, Unauthorized
+from kit.messaging.dlq import DeadLetters
 from kit.runtime import ServiceRuntime
 from kit.telemetry import metrics
+from kit.web.auth import bearer_principal
 from kit.web.problems import install_problem_handlers
 
 
@@ -62,6 +66,31 @@ def build_host(
     async def metrics_endpoint() -> Response:
         body, content_type = metrics.render()
         return Response(body, media_type=content_type)
+
+    def operator(request: Request) -> None:
+        who = bearer_principal(request, runtimes[0].settings.secret_key)
+        if who is None:
+            raise Unauthorized()
+        who.require_operator()
+
+    def dead_letters() -> DeadLetters:
+        dlq = runtimes[0].dlq
+        if dlq is None:
+            raise NotFound(ja="まだ起動中です。", en="Still starting.")
+        return dlq
+
+    @app.get("/ops/dlq", dependencies=[Depends(operator)])
+    async def dlq_list(limit: int = Query(100, ge=1, le=1000)) -> list[dict[str, Any]]:
+        """Dead letters, oldest first: what failed, where, how often, and why (operators only)."""
+        return [entry.as_dict() for entry in await dead_letters().list(limit)]
+
+    @app.post("/ops/dlq/{entry_id}/replay", dependencies=[Depends(operator)])
+    async def dlq_replay(entry_id: int) -> dict[str, Any]:
+        """Publish a dead letter again on its subject; it leaves the DLQ (operators only)."""
+        try:
+            return (await dead_letters().replay(entry_id)).as_dict()
+        except LookupError as exc:
+            raise NotFound(ja="その項目はありません。", en="No such dead letter.") from exc
 
     for runtime in runtimes:
         app.mount(f"/{runtime.name}", runtime.app)

@@ -66,6 +66,9 @@ def test_all_in_one_starts_serves_and_stops_cleanly_on_sigint(env: dict[str, str
             took = wait_ready(f"http://127.0.0.1:{port}", 60)
             body = httpx.get(f"http://127.0.0.1:{port}/readyz").json()
             assert set(body["services"]) == {"registry", "forum", "matching", "notify"}, round_
+            home = httpx.get(f"http://127.0.0.1:{port}/")
+            assert home.status_code == 307 and home.headers["location"] == "/registry/"
+            assert httpx.get(f"http://127.0.0.1:{port}/registry/").status_code == 200
             if round_.startswith("second"):
                 assert took < 10, f"second start took {took:.1f}s"
             children = psutil.Process(process.pid).children(recursive=True)

@@ -4,6 +4,7 @@ and on both SQLite and PostgreSQL."""
 from __future__ import annotations
 
 import asyncio
+from uuid import uuid4
 
 import pytest
 from opentelemetry import trace
@@ -164,3 +165,26 @@ async def test_c_the_same_event_twice_in_one_batch_is_applied_once(platform_fact
         assert sorted(outcomes) == ["applied", "duplicate"]
         assert await cons.applier.apply(sub, envelope) == "duplicate"  # and in a later batch too
         assert await effect_count(cons, "same-batch") == 1
+
+
+async def test_operators_see_and_replay_dead_letters_over_http(platform_factory) -> None:  # type: ignore[no-untyped-def]
+    from kit.web.auth import MEMBER_ADMIN, OPERATOR, Principal, issue_token
+    from tests.support.platform import TEST_SECRET
+
+    async with platform_factory(definitions=QA) as p:
+        PLAN.fail_first["http-poison"] = -1
+        await emit(p["qaprod"], 1, "http-poison")
+        await wait_for(p["qacons"].dlq.list)  # type: ignore[union-attr]
+        operator = issue_token(Principal(uuid4(), "op@example.jp", OPERATOR), TEST_SECRET)
+        member = issue_token(Principal(uuid4(), "m@example.jp", MEMBER_ADMIN, uuid4()), TEST_SECRET)
+        assert (await p.client.get("/ops/dlq")).status_code == 401
+        assert (await p.client.get("/ops/dlq", headers={"authorization": f"Bearer {member}"})).status_code == 403
+        listed = await p.client.get("/ops/dlq", headers={"authorization": f"Bearer {operator}"})
+        assert listed.status_code == 200 and listed.json()[0]["consumer"] == "qacons-ping"
+        PLAN.fail_first["http-poison"] = 0
+        replayed = await p.client.post(f"/ops/dlq/{listed.json()[0]['id']}/replay",
+                                       headers={"authorization": f"Bearer {operator}"})
+        assert replayed.status_code == 200
+        await wait_for(lambda: effect_count(p["qacons"], "http-poison"))
+        missing = await p.client.post("/ops/dlq/99999/replay", headers={"authorization": f"Bearer {operator}"})
+        assert missing.status_code == 404

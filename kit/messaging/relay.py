@@ -114,8 +114,10 @@ class OutboxRelay:
         self._sweep_next = not (woken and self._hot)  # a hand-over needs no sweep; a timeout or bare wake does
 
     async def _publish_hot(self, batch: list[PendingEvent]) -> None:
+        # Publish first, then take the write lock only for the short UPDATE that marks them.
+        outcome = await self._publish_all(batch)
         async with self.db.write_lock, self.db.sessions() as session, session.begin():
-            await self._publish_and_mark(session, batch)
+            await self._mark(session, batch, outcome)
 
     async def drain_once(self) -> int:
         """Publish one batch of pending events; returns how many it picked up."""
@@ -127,25 +129,28 @@ class OutboxRelay:
                 rows = (await session.execute(query.with_for_update(skip_locked=True))).all()
                 fresh = self._not_inflight(rows)
                 if fresh:
-                    await self._publish_and_mark(session, fresh)
+                    await self._mark(session, fresh, await self._publish_all(fresh))
             return len(rows)
         # SQLite: one process owns the file, so read without the write lock while publishing.
         async with self.db.readers() as session:
             rows = (await session.execute(query)).all()
         fresh = self._not_inflight(rows)
         if fresh:
+            outcome = await self._publish_all(fresh)
             async with self.db.write_lock, self.db.sessions() as session, session.begin():
-                await self._publish_and_mark(session, fresh)
+                await self._mark(session, fresh, outcome)
         return len(rows)
 
     def _not_inflight(self, rows: Sequence[Any]) -> list[PendingEvent]:
         """Skip rows the hot path is about to publish (a double publish would be deduped, but costs)."""
         return [PendingEvent(r.id, r.subject, r.envelope, r.traceparent) for r in rows if r.id not in self._inflight]
 
-    async def _publish_and_mark(self, session: Any, rows: Sequence[PendingEvent]) -> None:
-        # Pipelined: every publish goes out before any PubAck is awaited.
+    async def _publish_all(self, rows: Sequence[PendingEvent]) -> list[Any]:
+        """Pipelined: every publish goes out before any PubAck is awaited. Returns acks or errors."""
         pending = [await self._publish(row) for row in rows]
-        done = await asyncio.wait_for(asyncio.gather(*pending, return_exceptions=True), self.publish_timeout_s)
+        return await asyncio.wait_for(asyncio.gather(*pending, return_exceptions=True), self.publish_timeout_s)
+
+    async def _mark(self, session: Any, rows: Sequence[PendingEvent], done: list[Any]) -> None:
         published = [row.id for row, result in zip(rows, done, strict=True) if not isinstance(result, BaseException)]
         failed = [(row.id, result) for row, result in zip(rows, done, strict=True) if isinstance(result, BaseException)]
         if published:

@@ -17,6 +17,7 @@ import os
 import statistics
 import tempfile
 import time
+from contextlib import AsyncExitStack
 from pathlib import Path
 
 import nats
@@ -25,6 +26,7 @@ from bench import probe
 from kit.config import Settings
 from kit.db.engine import open_database
 from kit.dev.nats_server import EmbeddedNats
+from kit.dev.postgres import throwaway_database
 from kit.runtime import ServiceRuntime
 from kit.telemetry.tracing import install_provider
 
@@ -96,11 +98,13 @@ async def run(args: argparse.Namespace) -> dict[str, object]:
     if not nats_url:
         server = EmbeddedNats(tmp / "nats").start()
         nats_url = server.url
+    stack = AsyncExitStack()
     if args.db == "sqlite":
         urls = {name: f"sqlite+aiosqlite:///{tmp / f'{name}.db'}" for name in ("benchsrc", "benchdst")}
-    else:
-        base = os.environ["BENCH_DATABASE_URL"].rsplit("/", 1)[0]
-        urls = {name: f"{base}/{name}" for name in ("benchsrc", "benchdst")}
+    else:  # throwaway databases on BENCH_DATABASE_URL's server (an admin URL)
+        admin = os.environ["BENCH_DATABASE_URL"]
+        urls = {name: await stack.enter_async_context(throwaway_database(admin, name))
+                for name in ("benchsrc", "benchdst")}
     settings = Settings(data_dir=tmp, nats_url=nats_url, database_urls=urls, namespace=f"bench{os.getpid()}",
                         secret_key="bench")
     runtimes = []
@@ -134,6 +138,7 @@ async def run(args: argparse.Namespace) -> dict[str, object]:
             await nc.close()
         if server:
             server.stop()
+        await stack.aclose()
 
 
 def main() -> None:

@@ -21,10 +21,10 @@ from kakawari import catalog
 from kit.config import Settings
 from kit.db.engine import open_database
 from kit.db.migrate import upgrade_async
+from kit.dev.postgres import throwaway_database
 from kit.host import build_host
 from kit.runtime import ServiceRuntime
 from kit.service import ServiceDefinition
-from tests.support.servers import throwaway_postgres
 
 TEST_SECRET = "test-secret-key-for-kakawari-suite-0123456789"
 
@@ -52,7 +52,7 @@ async def database_urls(
                 urls[name] = f"sqlite+aiosqlite:///{tmp / f'{name}.db'}"
             else:
                 assert pg_admin
-                urls[name] = await stack.enter_async_context(throwaway_postgres(pg_admin, name))
+                urls[name] = await stack.enter_async_context(throwaway_database(pg_admin, name))
         yield urls
 
 

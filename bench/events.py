@@ -153,7 +153,8 @@ def main() -> None:
     install_provider("kakawari-bench")  # spans are made as in production; none are exported
     result = asyncio.run(run(args))
     RESULTS.mkdir(parents=True, exist_ok=True)
-    name = "events.json" if args.db == "sqlite" else f"events-{args.db}.json"
+    suffix = ("" if args.db == "sqlite" else f"-{args.db}") + ("" if args.per_tx == 1 else f"-per-tx-{args.per_tx}")
+    name = f"events{suffix}.json"
     (RESULTS / name).write_text(json.dumps(result, indent=2, ensure_ascii=False) + "\n")
     print(json.dumps(result, ensure_ascii=False))
 

@@ -6,7 +6,8 @@ from datetime import date, datetime
 from typing import Annotated, Any
 from uuid import UUID
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, EmailStr, Field
+from pydantic import AfterValidator, BaseModel, ConfigDict, EmailStr, Field, field_validator
+from pydantic_core import PydanticCustomError
 
 from services.registry.domain.membership import MemberKind, RmoLegalForm
 from services.registry.domain.text import nfkc
@@ -62,6 +63,16 @@ class MemberUpdate(BaseModel):
     locale: str | None = Field(default=None, pattern="^(ja|en)$")
     directory_opt_in: bool | None = None
     activity_tags: Tags | None = None
+
+    @field_validator("name", "contact_name", "contact_email", "locale", "directory_opt_in", "activity_tags",
+                     mode="before")
+    @classmethod
+    def _not_cleared(cls, value: Any) -> Any:
+        """Omit a field to leave it alone; these may not be set to null (others may be cleared)."""
+        if value is None:
+            raise PydanticCustomError("null_not_allowed", "This field cannot be cleared.",
+                                      {"ja": "この項目は空にできません。"})
+        return value
 
 
 class TransitionRequest(BaseModel):

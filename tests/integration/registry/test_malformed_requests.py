@@ -18,7 +18,9 @@ JUNK_JSON: list[Any] = [None, [], [1, 2], "text", 12, {"kind": 5}, {"kind": "spa
                         {"kind": "company", "name": HUGE, "corporate_number": HUGE, "contact_name": 1,
                          "contact_email": "a@b.jp", "activity_tags": "notalist"},
                         {"as_of": "yesterday", "services": [1, 2], "opened_on": "2026-02-30",
-                         "municipality_code": HUGE, "role": "god", "locale": "fr", "display_name": ""}]
+                         "municipality_code": HUGE, "role": "god", "locale": "fr", "display_name": ""},
+                        # explicit nulls for fields that exist but may not be cleared (found by schemathesis)
+                        {"directory_opt_in": None}, {"locale": None, "contact_name": None, "activity_tags": None}]
 BAD_IDS = ["not-a-uuid", "0", "' OR 1=1 --", "%00", HUGE[:300]]
 
 

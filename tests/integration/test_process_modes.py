@@ -30,9 +30,12 @@ from services.registry.seed import OPERATOR_EMAIL, OPERATOR_PASSWORD
 KAKAWARI = str(Path(sys.executable).parent / "kakawari")
 
 
-def wait_ready(url: str, timeout_s: float) -> float:
+def wait_ready(url: str, timeout_s: float, process: subprocess.Popen[bytes] | None = None) -> float:
     started = time.monotonic()
     while time.monotonic() - started < timeout_s:
+        if process is not None and process.poll() is not None:
+            stderr = process.stderr.read().decode(errors="replace")[-3000:] if process.stderr else ""
+            raise AssertionError(f"exited with {process.returncode} before it was ready:\n{stderr}")
         try:
             if httpx.get(f"{url}/readyz", timeout=1).status_code == 200:
                 return time.monotonic() - started
@@ -63,7 +66,7 @@ def test_all_in_one_starts_serves_and_stops_cleanly_on_sigint(env: dict[str, str
     for round_ in ("first start", "second start, same data"):
         process = subprocess.Popen([KAKAWARI, "up"], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
         try:
-            took = wait_ready(f"http://127.0.0.1:{port}", 60)
+            took = wait_ready(f"http://127.0.0.1:{port}", 60, process)
             body = httpx.get(f"http://127.0.0.1:{port}/readyz").json()
             assert set(body["services"]) == {"registry", "forum", "matching", "notify"}, round_
             home = httpx.get(f"http://127.0.0.1:{port}/")
@@ -98,8 +101,8 @@ def test_services_in_their_own_processes_talk_over_nats(env: dict[str, str], nat
                                  "SMTP_URL": smtp.url, "KAKAWARI_SEED_DEMO": "1"}
             processes.append(subprocess.Popen([KAKAWARI, "serve", service], env=service_env,
                                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE))
-        for port in ports.values():
-            wait_ready(f"http://127.0.0.1:{port}", 60)
+        for port, process in zip(ports.values(), processes, strict=True):
+            wait_ready(f"http://127.0.0.1:{port}", 60, process)
         registry = f"http://127.0.0.1:{ports['registry']}/registry/api/v1"
         token = httpx.post(f"{registry}/auth/token",
                            json={"email": OPERATOR_EMAIL, "password": OPERATOR_PASSWORD}).json()["access_token"]

@@ -8,26 +8,16 @@ from uuid import UUID
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse
 
-from kit.errors import NotFound, Unauthorized
+from kit.errors import NotFound
 from kit.runtime import ServiceRuntime
-from kit.web.auth import Principal, bearer_principal
+from kit.web.auth import Principal
+from kit.web.deps import principal, runtime
 from kit.web.pages import render
 from services.notify import service
 from services.notify.schemas import NotificationPage, NotificationRead
 
 router = APIRouter(tags=["inbox"])
 pages = APIRouter(include_in_schema=False)
-
-
-def runtime(request: Request) -> ServiceRuntime:
-    return request.app.state.runtime  # type: ignore[no-any-return]
-
-
-def principal(request: Request, rt: ServiceRuntime = Depends(runtime)) -> Principal:
-    found = bearer_principal(request, rt.settings.secret_key)
-    if found is None:
-        raise Unauthorized()
-    return found
 
 
 @router.get("/notifications", response_model=NotificationPage)

@@ -1,26 +1,17 @@
-"""FastAPI dependencies shared by the API and the pages: runtime, principal, link keys."""
+"""FastAPI dependencies shared by the API and the pages: link keys and rate limits
+(runtime and principal come from the kit and are re-exported here)."""
 
 from __future__ import annotations
 
-from fastapi import Depends, Request
+from fastapi import Request
 
-from kit.errors import Unauthorized
 from kit.runtime import ServiceRuntime
-from kit.web.auth import Principal, bearer_principal
+from kit.web.deps import principal, runtime
 from kit.web.ratelimit import client_ip
 from services.registry.config import rate_limits
 from services.registry.people import LinkSettings
 
-
-def runtime(request: Request) -> ServiceRuntime:
-    return request.app.state.runtime  # type: ignore[no-any-return]
-
-
-def principal(request: Request, rt: ServiceRuntime = Depends(runtime)) -> Principal:
-    found = bearer_principal(request, rt.settings.secret_key)
-    if found is None:
-        raise Unauthorized()
-    return found
+__all__ = ["limit_apply", "limit_login", "link_settings", "principal", "runtime"]
 
 
 def link_settings(rt: ServiceRuntime) -> LinkSettings:

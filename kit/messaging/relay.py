@@ -74,9 +74,6 @@ class OutboxRelay:
         self._hot: list[PendingEvent] = []
         self._inflight: set[UUID] = set()
 
-    def wake(self) -> None:
-        self._wake.set()
-
     def hand_over(self, rows: list[PendingEvent]) -> None:
         """Rows a unit of work has just committed: publish them without reading them back."""
         self._hot.extend(rows)

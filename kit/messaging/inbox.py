@@ -78,7 +78,6 @@ class InboxApplier:
         self.on_emit = on_emit
         self.max_batch = max_batch
         self._queue: list[_Delivery] = []
-        self._written: list[PendingEvent] = []
         self._worker: asyncio.Task[None] | None = None
         insert = postgresql.insert if db.dialect == "postgresql" else sqlite.insert
         # One statement, compiled once: executed with many rows it becomes one multi-row INSERT
@@ -105,19 +104,18 @@ class InboxApplier:
 
     async def _commit_batch(self, batch: list[_Delivery]) -> None:
         started = time.perf_counter()
-        self._written = []
         try:
             try:
-                outcomes = await self._transaction(batch, careful=False)
+                outcomes, written = await self._transaction(batch, careful=False)
             except _HandlerFailed:
-                outcomes = await self._transaction(batch, careful=True)
+                outcomes, written = await self._transaction(batch, careful=True)
         except Exception as exc:  # the transaction itself failed: nothing of the batch happened
             for delivery in batch:
                 if not delivery.future.done():
                     delivery.future.set_exception(exc)
             return
-        if self._written:
-            self.on_emit(self._written)
+        if written:
+            self.on_emit(written)
         for delivery, outcome in zip(batch, outcomes, strict=True):
             if outcome == APPLIED:
                 for callback in delivery.callbacks:
@@ -130,7 +128,10 @@ class InboxApplier:
         for consumer in {d.subscription.name for d in batch}:
             metrics.HANDLER_SECONDS.labels(self.service, consumer).observe(elapsed)
 
-    async def _transaction(self, batch: list[_Delivery], *, careful: bool) -> list[Outcome]:
+    async def _transaction(
+        self, batch: list[_Delivery], *, careful: bool
+    ) -> tuple[list[Outcome], list[PendingEvent]]:
+        """One transaction for the batch; returns each delivery's outcome and the outbox rows it wrote."""
         for delivery in batch:
             delivery.reset()
         async with self.db.write_lock, self.db.sessions() as session, session.begin():
@@ -153,8 +154,8 @@ class InboxApplier:
                 except Exception as exc:
                     raise _HandlerFailed from exc
             emitted = [e for d, o in zip(batch, outcomes, strict=True) if o == APPLIED for e in d.emitted]
-            self._written = await self.outbox.write(session, emitted)
-        return outcomes
+            written = await self.outbox.write(session, emitted)
+        return outcomes, written
 
     def _inbox_row(self, delivery: _Delivery) -> dict[str, Any]:
         return {"consumer": delivery.subscription.name, "event_id": delivery.envelope.id,

@@ -28,6 +28,12 @@ class PingSent(EventContract):
     label: str = ""
 
 
+class PingEchoed(EventContract):
+    event_type = "qacons.ping.echoed"
+    description = "Test event the consumer emits from its handler."
+    n: int
+
+
 class _ProdBase(ServiceBase):
     __abstract__ = True
     metadata = service_metadata()
@@ -80,6 +86,8 @@ async def apply_ping(event: PingSent, ctx: HandlerContext) -> None:
     PLAN.attempts[event.label].add(ctx.attempt)
     ctx.session.add(Effect(event_id=ctx.envelope.id, n=event.n, label=event.label))
     await ctx.session.flush()  # the effect is really written before a planned failure rolls it back
+    if event.label.startswith("echo"):
+        ctx.emit(PingEchoed(n=event.n))  # into qacons' outbox, in the handler's transaction
     planned = PLAN.fail_first[event.label]
     if planned < 0 or ctx.attempt <= planned:
         raise RuntimeError(f"planned failure for {event.label} (delivery {ctx.attempt})")
@@ -88,7 +96,8 @@ async def apply_ping(event: PingSent, ctx: HandlerContext) -> None:
 PRODUCER = ServiceDefinition(name="qaprod", title="QA producer", api=APIRouter(), handlers=EventRouter("qaprod"),
                              metadata=_ProdBase.metadata, tables=PROD_TABLES, migrations=None, produces=[PingSent])
 CONSUMER = ServiceDefinition(name="qacons", title="QA consumer", api=APIRouter(), handlers=consumer_router,
-                             metadata=_ConsBase.metadata, tables=CONS_TABLES, migrations=None)
+                             metadata=_ConsBase.metadata, tables=CONS_TABLES, migrations=None,
+                             produces=[PingEchoed])
 
 
 async def effect_count(runtime: object, label: str | None = None) -> int:

@@ -188,3 +188,24 @@ async def test_operators_see_and_replay_dead_letters_over_http(platform_factory)
         await wait_for(lambda: effect_count(p["qacons"], "http-poison"))
         missing = await p.client.post("/ops/dlq/99999/replay", headers={"authorization": f"Bearer {operator}"})
         assert missing.status_code == 404
+
+
+async def test_events_a_handler_emits_are_published_once_it_commits(platform_factory) -> None:  # type: ignore[no-untyped-def]
+    async with platform_factory(definitions=QA) as p:
+        cons = p["qacons"]
+        PLAN.fail_first["echo-flaky"] = 1  # the first try emits, fails, and must leave no event behind
+        await emit(p["qaprod"], 5, "echo-flaky")
+        await wait_for(lambda: effect_count(cons, "echo-flaky"))
+        outbox = cons.definition.tables.outbox
+
+        async def published() -> list[object]:
+            async with cons.uow.read() as session:
+                return list((await session.execute(select(outbox.c.event_type, outbox.c.state))).all())
+
+        rows = await wait_for(lambda: _all_published(published()))
+        assert [r.event_type for r in rows] == ["qacons.ping.echoed.v1"]  # one, from the successful try
+
+
+async def _all_published(rows_coro) -> list[object]:  # type: ignore[no-untyped-def]
+    rows = await rows_coro
+    return rows if rows and all(r.state == "published" for r in rows) else []

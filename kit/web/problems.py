@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from fastapi import FastAPI
@@ -50,16 +51,21 @@ _MESSAGES: dict[str, tuple[str, str]] = {
 }
 
 
-def _field_problem(error: dict[str, Any]) -> FieldProblem:
+def field_problems(errors: Iterable[Mapping[str, Any]], *, default_field: str = "body") -> list[FieldProblem]:
+    """Pydantic's errors as bilingual field problems: for requests, forms and CSV rows alike."""
+    return [_field_problem(error, default_field) for error in errors]
+
+
+def _field_problem(error: Mapping[str, Any], default_field: str) -> FieldProblem:
     loc = [str(p) for p in error.get("loc", ()) if p not in ("body", "query", "path", "header", "cookie")]
-    ctx = {k: v for k, v in (error.get("ctx") or {}).items()}
+    ctx = dict(error.get("ctx") or {})
     kind = str(error.get("type", "value_error"))
     if "ja" in ctx:  # our own validators say it in both languages
-        return FieldProblem(".".join(loc) or "body", kind, str(ctx["ja"]), str(error.get("msg", "")))
+        return FieldProblem(".".join(loc) or default_field, kind, str(ctx["ja"]), str(error.get("msg", "")))
     ja, en = _MESSAGES.get(kind, ("値が正しくありません。", str(error.get("msg", "Invalid value."))))
     with contextlib.suppress(KeyError, IndexError):
         ja, en = ja.format(**ctx), en.format(**ctx)
-    return FieldProblem(".".join(loc) or "body", kind, ja, en)
+    return FieldProblem(".".join(loc) or default_field, kind, ja, en)
 
 
 def problem_response(request: Request, status: int, ja: str, en: str,
@@ -99,7 +105,7 @@ def install_problem_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(RequestValidationError)
     async def _validation(request: Request, exc: RequestValidationError) -> JSONResponse:
-        problems = [_field_problem(dict(e)) for e in exc.errors()]
+        problems = field_problems(exc.errors())
         return problem_response(request, 422, "入力内容に誤りがあります。", "Some fields are invalid.", problems)
 
     @app.exception_handler(HTTPException)

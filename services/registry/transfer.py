@@ -13,6 +13,7 @@ from kit.db.uow import UnitOfWorkFactory
 from kit.errors import AppError, FieldProblem, ValidationFailed
 from kit.web.auth import Principal
 from kit.web.locale import jst
+from kit.web.problems import field_problems
 from services.registry import repository as repo
 from services.registry.audit import record_audit
 from services.registry.domain.local_government import Gazetteer
@@ -97,8 +98,7 @@ async def import_csv(*, uow: UnitOfWorkFactory, gazetteer: Gazetteer, actor: Pri
                 await ensure_unique(tx, code=lg.code if lg else None, corporate_number=corporate)
                 members.append(new_member(data, lg, corporate, MemberStatus.active, utcnow()))
             except ValidationError as exc:
-                problems += [FieldProblem(".".join(str(p) for p in e["loc"]) or "row", e["type"],
-                                          ja="値が正しくありません。", en=e["msg"]) for e in exc.errors()]
+                problems += field_problems(exc.errors(), default_field="row")
             except AppError as exc:
                 problems += exc.problems or [FieldProblem("row", "conflict" if exc.status == 409 else "invalid",
                                                           ja=exc.ja, en=exc.en)]

@@ -11,6 +11,7 @@ from starlette.responses import Response
 
 from kit.errors import AppError, FieldProblem, ValidationFailed
 from kit.web.auth import Principal
+from kit.web.problems import field_problems
 from services.registry import members, people
 from services.registry.deps import link_settings
 from services.registry.domain.membership import Action, allowed_actions
@@ -62,8 +63,7 @@ async def status_edit(request: Request) -> Response:
         try:
             data = MemberUpdate.model_validate(fields_any)
         except ValidationError as exc:
-            raise ValidationFailed([FieldProblem(str(e["loc"][0]), e["type"], "入力内容を確認してください。", e["msg"])
-                                    for e in exc.errors()]) from exc
+            raise ValidationFailed(field_problems(exc.errors(), default_field="form")) from exc
         await members.update_member(uow=ctx.rt.uow, gazetteer=load_gazetteer(), member_id=who.member_id,
                                     actor=who, data=data)
     except AppError as exc:

@@ -12,6 +12,7 @@ from starlette.responses import Response
 
 from kit.errors import AppError, FieldProblem, ValidationFailed
 from kit.web.locale import JST
+from kit.web.problems import field_problems
 from services.registry import bases, directory, people, stats
 from services.registry.deps import limit_apply, limit_login, link_settings
 from services.registry.domain.local_government import Gazetteer
@@ -78,9 +79,7 @@ def _application(form: dict[str, str]) -> MemberApplicationCreate:
     try:
         return MemberApplicationCreate.model_validate(values)
     except ValidationError as exc:
-        raise ValidationFailed([FieldProblem(str(e["loc"][0]) if e["loc"] else "form", e["type"],
-                                             ja="入力内容を確認してください。", en=e["msg"])
-                                for e in exc.errors()]) from exc
+        raise ValidationFailed(field_problems(exc.errors(), default_field="form")) from exc
 
 
 @router.get("/apply")

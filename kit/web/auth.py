@@ -13,7 +13,7 @@ from uuid import UUID
 import jwt
 from fastapi import Request
 
-from kit.errors import Forbidden, Unauthorized
+from kit.errors import Forbidden, NotFound, Unauthorized
 
 OPERATOR = "operator"
 MEMBER_ADMIN = "admin"
@@ -37,11 +37,17 @@ class Principal:
             raise Forbidden()
 
     def require_member(self, member_id: UUID, *, admin: bool = False) -> None:
-        """Object-level check: operators may act on any member, staff only on their own."""
+        """Object-level check: operators may act on any member, staff only on their own.
+
+        Another member's id gets the same 404 as one that does not exist, so guessing
+        ids reveals nothing; the member's own staff lacking the admin role get a 403.
+        """
         if self.is_operator:
             return
-        if self.member_id != member_id or (admin and self.role != MEMBER_ADMIN):
-            raise Forbidden()
+        if self.member_id != member_id:
+            raise NotFound(ja="会員が見つかりません。", en="Member not found.")
+        if admin and self.role != MEMBER_ADMIN:
+            raise Forbidden(ja="会員の管理者のみが行えます。", en="Only the member's admins may do this.")
 
 
 def issue_token(principal: Principal, secret: str, *, ttl: timedelta = timedelta(hours=8)) -> str:

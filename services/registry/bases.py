@@ -12,7 +12,6 @@ from kit.errors import FieldProblem, Forbidden, NotFound, ValidationFailed
 from kit.messaging.envelope import new_event_id
 from kit.web.auth import Principal
 from services.registry import repository as repo
-from services.registry.access import require_member_access
 from services.registry.audit import record_audit
 from services.registry.domain.kinds import MemberKind
 from services.registry.domain.local_government import Gazetteer
@@ -31,7 +30,7 @@ def _problem(field: str, code: str, ja: str, en: str) -> ValidationFailed:
 
 async def register_base(*, uow: UnitOfWorkFactory, gazetteer: Gazetteer, member_id: UUID, actor: Principal,
                         data: SmallBaseCreate) -> SmallBase:
-    require_member_access(actor, member_id)
+    actor.require_member(member_id)
     try:
         lg = gazetteer.lookup(data.municipality_code, field="municipality_code")
     except NotFound as exc:
@@ -64,7 +63,7 @@ async def register_base(*, uow: UnitOfWorkFactory, gazetteer: Gazetteer, member_
 
 
 async def list_bases(*, uow: UnitOfWorkFactory, member_id: UUID, viewer: Principal) -> Sequence[SmallBase]:
-    require_member_access(viewer, member_id)
+    viewer.require_member(member_id)
     async with uow.read() as session:
         await repo.member_or_404(session, member_id)
         return await repo.small_bases(session, member_id)

@@ -17,7 +17,6 @@ from kit.errors import Conflict, FieldProblem, Forbidden, NotFound, ValidationFa
 from kit.messaging.envelope import new_event_id
 from kit.web.auth import Principal
 from services.registry import repository as repo
-from services.registry.access import require_member_access
 from services.registry.audit import record_audit
 from services.registry.domain.corporate_number import normalise_corporate_number
 from services.registry.domain.local_government import Gazetteer, LocalGovernment
@@ -147,9 +146,9 @@ async def transition(*, uow: UnitOfWorkFactory, member_id: UUID, action: Action,
     """Move a membership one step; 409 if the workflow does not allow it, nothing written."""
     action = Action(action)
     if action in MEMBER_ACTIONS:
-        require_member_access(actor, member_id, admin=True)
+        actor.require_member(member_id, admin=True)
     else:
-        require_member_access(actor, member_id)
+        actor.require_member(member_id)
         if not actor.is_operator:
             raise Forbidden(ja="この操作は事務局のみが行えます。", en="Only operators may do this.")
     async with uow() as tx:
@@ -174,7 +173,7 @@ async def transition(*, uow: UnitOfWorkFactory, member_id: UUID, action: Action,
 
 async def update_member(*, uow: UnitOfWorkFactory, gazetteer: Gazetteer, member_id: UUID, actor: Principal,
                         data: MemberUpdate) -> Member:
-    require_member_access(actor, member_id, admin=True)
+    actor.require_member(member_id, admin=True)
     changes = data.model_dump(exclude_unset=True)
     identity = {"name", "name_kana", "legal_form", "corporate_number"} & changes.keys()
     async with uow() as tx:
@@ -218,13 +217,13 @@ async def _apply_identity(tx: UnitOfWork, gazetteer: Gazetteer, member: Member, 
 
 
 async def get_member(*, uow: UnitOfWorkFactory, member_id: UUID, viewer: Principal) -> Member:
-    require_member_access(viewer, member_id)
+    viewer.require_member(member_id)
     async with uow.read() as session:
         return await repo.member_or_404(session, member_id)
 
 
 async def member_history(*, uow: UnitOfWorkFactory, member_id: UUID, viewer: Principal) -> Sequence[MemberHistory]:
-    require_member_access(viewer, member_id)
+    viewer.require_member(member_id)
     async with uow.read() as session:
         await repo.member_or_404(session, member_id)
         return await repo.history(session, member_id)

@@ -18,7 +18,6 @@ from kit.messaging.envelope import new_event_id
 from kit.web.auth import MEMBER_ADMIN, Principal
 from services.registry import links
 from services.registry import repository as repo
-from services.registry.access import require_member_access
 from services.registry.audit import record_audit
 from services.registry.config import INVITE_TTL, LOGIN_LINK_TTL, PASSWORD_LINK_TTL
 from services.registry.domain.local_government import Gazetteer
@@ -130,7 +129,7 @@ async def set_password(*, uow: UnitOfWorkFactory, keys: LinkSettings, token: str
 
 async def invite_staff(*, uow: UnitOfWorkFactory, keys: LinkSettings, member_id: UUID, actor: Principal,
                        email: str, role: str, locale: str) -> EmailToken:
-    require_member_access(actor, member_id, admin=True)
+    actor.require_member(member_id, admin=True)
     email = email.lower()
     async with uow() as tx:
         member = await repo.member_or_404(tx.session, member_id)
@@ -159,14 +158,14 @@ async def accept_invitation(*, uow: UnitOfWorkFactory, keys: LinkSettings, token
 
 
 async def list_staff(*, uow: UnitOfWorkFactory, member_id: UUID, viewer: Principal) -> Sequence[User]:
-    require_member_access(viewer, member_id)
+    viewer.require_member(member_id)
     async with uow.read() as session:
         await repo.member_or_404(session, member_id)
         return await repo.staff_of(session, member_id)
 
 
 async def remove_staff(*, uow: UnitOfWorkFactory, member_id: UUID, user_id: UUID, actor: Principal) -> None:
-    require_member_access(actor, member_id, admin=True)
+    actor.require_member(member_id, admin=True)
     async with uow() as tx:
         user = await tx.session.get(User, user_id)
         if user is None or user.member_id != member_id:

@@ -166,10 +166,9 @@ class ServiceRuntime:
     async def readiness(self) -> dict[str, Any]:
         db_ok = await self.db.ping()
         nats_ok = self.started and self.broker.connection is not None and self.broker.connection.is_connected
-        extra_ok = all([await check(self) for check in self.definition.ready_checks]) if db_ok else False
-        ready = bool(db_ok and nats_ok and extra_ok)
+        ready = bool(db_ok and nats_ok)
         metrics.READY.labels(self.name).set(1 if ready else 0)
-        return {"service": self.name, "ready": ready, "database": db_ok, "nats": nats_ok, "dependencies": extra_ok}
+        return {"service": self.name, "ready": ready, "database": db_ok, "nats": nats_ok}
 
     async def _refresh_gauges(self) -> None:
         """Refresh the gauges that need a query: outbox backlog, consumer lag, DLQ size."""

@@ -36,8 +36,6 @@ class ServiceDefinition:
     migrations: Path | None  # None: tables made by create_all (throwaway test services only)
     produces: list[type[EventContract]] = field(default_factory=list)
     pages: APIRouter | None = None
-    static_dir: Path | None = None
     on_start: list[Hook] = field(default_factory=list)
     on_stop: list[Hook] = field(default_factory=list)
     seed: Hook | None = None
-    ready_checks: list[Callable[[ServiceRuntime], Awaitable[bool]]] = field(default_factory=list)

@@ -53,11 +53,3 @@ class Envelope(BaseModel):
 
     def open(self, contract: builtins.type[C]) -> C:
         return contract.model_validate(self.payload)
-
-    def trace_carrier(self) -> dict[str, str]:
-        carrier = {}
-        if self.traceparent:
-            carrier["traceparent"] = self.traceparent
-        if self.tracestate:
-            carrier["tracestate"] = self.tracestate
-        return carrier

@@ -51,7 +51,7 @@ class ServiceRuntime:
             replicas=3 if settings.production else 1,
         )
         self.outbox = OutboxWriter(producer=self.name, tables=definition.tables, naming=self.naming)
-        self.uow = UnitOfWorkFactory(self.db, self.outbox, on_commit=self._wake_relay)
+        self.uow = UnitOfWorkFactory(self.db, self.outbox, on_commit=self._hand_over_to_relay)
         self.broker = NatsBroker(
             [u.strip() for u in nats_url.split(",")],
             name=f"kakawari-{self.name}",
@@ -66,7 +66,7 @@ class ServiceRuntime:
         self.extras: dict[str, Any] = {}  # service-specific singletons (mailer, gazetteer, ...)
         self.applier = InboxApplier(
             service=self.name, db=self.db, tables=definition.tables, outbox=self.outbox,
-            on_emit=self._wake_relay, extras=self.extras,
+            on_emit=self._hand_over_to_relay, extras=self.extras,
         )
         self.relay: OutboxRelay | None = None
         self.dlq: DeadLetters | None = None
@@ -81,7 +81,7 @@ class ServiceRuntime:
         self.app = self._build_app()
 
     # -- wiring ---------------------------------------------------------------------------
-    def _wake_relay(self, rows: list[PendingEvent]) -> None:
+    def _hand_over_to_relay(self, rows: list[PendingEvent]) -> None:
         if self.relay is not None:
             self.relay.hand_over(rows)
 

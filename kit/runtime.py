@@ -42,7 +42,7 @@ class ServiceRuntime:
         self.name = definition.name
         self.settings = settings
         self.nats_url = nats_url
-        self.db = open_database(settings.database_for(self.name))
+        self.db = open_database(settings.database_for(self.name), background_checkpoints=True)
         instrument_engine(self.db.engine)
         self.naming = Naming(settings.namespace)
         self.topology = Topology(
@@ -134,6 +134,7 @@ class ServiceRuntime:
 
     # -- lifecycle ------------------------------------------------------------------------
     async def start(self, *, apply_topology: bool, producers: list[str]) -> None:
+        self.db.start()
         await self.broker.connect()
         js = self.js
         if apply_topology:

@@ -3,6 +3,8 @@
 SQLite needs care to be a good async citizen: WAL so readers never block the
 writer, a busy timeout, and write transactions opened with BEGIN IMMEDIATE so two
 writers queue up instead of failing when a read lock would have to be upgraded.
+A long-running service also checkpoints the WAL in the background rather than
+inside its commits (see `kit.db.checkpoint`).
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from sqlalchemy import event
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 
+from kit.db.checkpoint import WalCheckpointer
 from kit.db.sqlite_inline import inline_creator
 
 _DRIVERS = {"sqlite": "sqlite+aiosqlite", "postgresql": "postgresql+asyncpg", "postgres": "postgresql+asyncpg"}
@@ -35,13 +38,17 @@ def is_sqlite(url: str) -> bool:
     return make_url(url).get_backend_name() == "sqlite"
 
 
-def _configure_sqlite(engine: AsyncEngine) -> None:
+def _configure_sqlite(engine: AsyncEngine, *, background_checkpoints: bool) -> None:
+    pragmas = ["journal_mode=WAL", "synchronous=NORMAL", "foreign_keys=ON", "busy_timeout=30000"]
+    if background_checkpoints:
+        pragmas.append("wal_autocheckpoint=0")
+
     @event.listens_for(engine.sync_engine, "connect")
     def _on_connect(dbapi_connection: Any, _record: Any) -> None:
         # Let SQLAlchemy, not the driver, emit BEGIN (needed for SAVEPOINTs to work).
         dbapi_connection.isolation_level = None
         cursor = dbapi_connection.cursor()
-        for pragma in ("journal_mode=WAL", "synchronous=NORMAL", "foreign_keys=ON", "busy_timeout=30000"):
+        for pragma in pragmas:
             cursor.execute(f"PRAGMA {pragma}")
         cursor.close()
 
@@ -63,6 +70,12 @@ class Database:
     # SQLite has one writer at a time. Queueing writers here, in the event loop, is far
     # cheaper than letting them spin in SQLite's busy handler; PostgreSQL needs no queue.
     write_lock: AbstractAsyncContextManager[object] = field(default_factory=nullcontext)
+    checkpointer: WalCheckpointer | None = None
+
+    def start(self) -> None:
+        """Start background upkeep (SQLite WAL checkpoints), for a long-running service."""
+        if self.checkpointer is not None:
+            self.checkpointer.start()
 
     @property
     def dialect(self) -> str:
@@ -77,15 +90,21 @@ class Database:
             return False
 
     async def dispose(self) -> None:
+        if self.checkpointer is not None:
+            await self.checkpointer.stop()
         await self.engine.dispose()
 
 
-def open_database(url: str, *, echo: bool = False) -> Database:
+def open_database(url: str, *, echo: bool = False, background_checkpoints: bool = False) -> Database:
+    """`background_checkpoints`: for a long-running service that calls `Database.start()`;
+    short-lived users (migrations, tools) keep SQLite's automatic checkpoints."""
     url = normalise_url(url)
     kwargs: dict[str, Any] = {"echo": echo}
+    database = make_url(url).database if is_sqlite(url) else None
+    on_disk = bool(database and database != ":memory:")
+    background_checkpoints = background_checkpoints and on_disk
     if is_sqlite(url):
-        database = make_url(url).database
-        if database and database != ":memory:":
+        if database and on_disk:
             Path(database).parent.mkdir(parents=True, exist_ok=True)
         kwargs["connect_args"] = {"timeout": 30}
         if database and os.getenv("KAKAWARI_SQLITE_DRIVER", "inline") == "inline":
@@ -93,13 +112,19 @@ def open_database(url: str, *, echo: bool = False) -> Database:
     else:
         kwargs.update(pool_size=10, max_overflow=10, pool_pre_ping=True)
     engine = create_async_engine(url, **kwargs)
+    write_lock: AbstractAsyncContextManager[object] = nullcontext()
+    checkpointer = None
     if is_sqlite(url):
-        _configure_sqlite(engine)
+        _configure_sqlite(engine, background_checkpoints=background_checkpoints)
+        write_lock = asyncio.Lock()
+        if background_checkpoints and database:
+            checkpointer = WalCheckpointer(database, write_lock)
     read_engine = engine.execution_options(sqlite_begin="DEFERRED")
     return Database(
         url=url,
         engine=engine,
         sessions=async_sessionmaker(engine, expire_on_commit=False),
         readers=async_sessionmaker(read_engine, expire_on_commit=False),
-        write_lock=asyncio.Lock() if is_sqlite(url) else nullcontext(),
+        write_lock=write_lock,
+        checkpointer=checkpointer,
     )

@@ -7,13 +7,15 @@ backoff; the delivery that exhausts `max_deliver` goes to the DLQ with its error
 and is terminated, so JetStream stops redelivering it.
 
 The subscriber callback returns as soon as the delivery is queued, so FastStream
-hands over the next message at once and a burst becomes one transaction.
+hands over the next message at once and a burst becomes one transaction; once
+it commits, one task settles the whole group.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
+from dataclasses import dataclass
 from typing import Any
 
 from faststream import AckPolicy
@@ -24,11 +26,21 @@ from pydantic import ValidationError
 from kit.messaging.dlq import DeadLetters
 from kit.messaging.envelope import Envelope
 from kit.messaging.handlers import Subscription
-from kit.messaging.inbox import InboxApplier
+from kit.messaging.inbox import APPLIED, DUPLICATE, InboxApplier
 from kit.messaging.topology import Topology
 from kit.telemetry import metrics
 
 log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True, slots=True)
+class _Settled:
+    """A delivery whose transaction is over: `future` holds its outcome or its error."""
+
+    message: NatsMessage
+    envelope: Envelope
+    deliveries: int
+    future: asyncio.Future[str]
 
 
 async def _raw_body(message: NatsMessage) -> bytes:
@@ -42,7 +54,11 @@ class SubscriptionBinding:
         self.retry = topology.retry
         self.applier = applier
         self.dlq: DeadLetters | None = None  # set at start, once NATS is connected
-        self._settling: set[asyncio.Task[None]] = set()
+        self._inflight: set[asyncio.Future[str]] = set()
+        self._settled: list[_Settled] = []
+        self._settler: asyncio.Task[None] | None = None
+        self._counters = {outcome: metrics.EVENTS_HANDLED.labels(sub.service, sub.name, outcome)
+                          for outcome in (APPLIED, DUPLICATE, "retried", "dead_lettered")}
 
     async def on_message(self, message: NatsMessage) -> None:
         raw = message.raw_message
@@ -53,25 +69,35 @@ class SubscriptionBinding:
             await self._dead_letter(message, "", f"unparseable envelope: {exc}", deliveries)
             return
         future = self.applier.submit(self.sub, envelope, deliveries)
-        task = asyncio.create_task(self._settle(message, envelope, future, deliveries))
-        self._settling.add(task)
-        task.add_done_callback(self._settling.discard)
+        self._inflight.add(future)
+        future.add_done_callback(lambda done: self._on_applied(_Settled(message, envelope, deliveries, done)))
 
-    async def _settle(self, message: NatsMessage, envelope: Envelope, future: asyncio.Future[str],
-                      deliveries: int) -> None:
-        sub = self.sub
-        try:
-            outcome = await future
-        except Exception as exc:  # noqa: BLE001 - every failure is retried, then dead-lettered
-            log.warning("event.handler.failed", extra={"consumer": sub.name, "event_id": str(envelope.id),
-                                                         "delivery": deliveries, "error": repr(exc)})
+    def _on_applied(self, settled: _Settled) -> None:
+        """A commit settles a whole group at once: one task acks them all, not one task each."""
+        self._inflight.discard(settled.future)
+        self._settled.append(settled)
+        if self._settler is None or self._settler.done():
+            self._settler = asyncio.create_task(self._settle_all())
+
+    async def _settle_all(self) -> None:
+        while self._settled:
+            batch, self._settled = self._settled, []
+            for settled in batch:
+                await self._settle(settled)
+
+    async def _settle(self, settled: _Settled) -> None:
+        sub, message, deliveries = self.sub, settled.message, settled.deliveries
+        error = settled.future.exception()
+        if error is not None:
+            log.warning("event.handler.failed", extra={"consumer": sub.name, "event_id": str(settled.envelope.id),
+                                                         "delivery": deliveries, "error": repr(error)})
             if deliveries >= self.retry.max_deliver:
-                await self._dead_letter(message, str(envelope.id), repr(exc), deliveries)
+                await self._dead_letter(message, str(settled.envelope.id), repr(error), deliveries)
             else:
-                metrics.EVENTS_HANDLED.labels(sub.service, sub.name, "retried").inc()
+                self._counters["retried"].inc()
                 await message.nack(delay=self.retry.delay_after(deliveries))
             return
-        metrics.EVENTS_HANDLED.labels(sub.service, sub.name, outcome).inc()
+        self._counters[settled.future.result()].inc()
         await message.ack()
 
     async def _dead_letter(self, message: NatsMessage, event_id: str, error: str, deliveries: int) -> None:
@@ -81,13 +107,15 @@ class SubscriptionBinding:
                             event_id=event_id or (raw.headers or {}).get("Nats-Msg-Id", "unknown"),
                             error=error, deliveries=deliveries)
         metrics.DEAD_LETTERED.labels(sub.service, sub.name).inc()
-        metrics.EVENTS_HANDLED.labels(sub.service, sub.name, "dead_lettered").inc()
+        self._counters["dead_lettered"].inc()
         await message.reject()  # TERM: never redeliver; the DLQ owns it now
 
     async def drain(self) -> None:
-        """Wait for queued deliveries to be settled (on shutdown)."""
-        if self._settling:
-            await asyncio.wait(list(self._settling), timeout=5)
+        """Wait for queued deliveries to be applied and settled (on shutdown)."""
+        if self._inflight:
+            await asyncio.wait(list(self._inflight), timeout=5)
+        if self._settler is not None:
+            await asyncio.wait({self._settler}, timeout=5)
 
 
 def bind_subscription(

@@ -27,6 +27,7 @@ from kit.config import Settings
 from kit.db.engine import open_database
 from kit.dev.nats_server import EmbeddedNats
 from kit.dev.postgres import throwaway_database
+from kit.heap import freeze_after_startup
 from kit.runtime import ServiceRuntime
 from kit.telemetry.tracing import install_provider
 
@@ -114,6 +115,7 @@ async def run(args: argparse.Namespace) -> dict[str, object]:
             runtime = ServiceRuntime(definition, settings, nats_url)
             await runtime.start(apply_topology=True, producers=["benchsrc"])
             runtimes.append(runtime)
+        freeze_after_startup()  # as the host does once every service has started
         source = runtimes[0]
         await sustained(source, 500, args.concurrency, args.per_tx)  # warm-up: connections, statement caches
         throughput, lat = await sustained(source, args.n, args.concurrency, args.per_tx)

@@ -18,6 +18,7 @@ from fastapi.responses import JSONResponse, Response
 from opentelemetry.instrumentation.fastapi import FastAPIInstrumentor
 
 from kit.errors import NotFound, Unauthorized
+from kit.heap import freeze_after_startup
 from kit.messaging.dlq import DeadLetters
 from kit.runtime import ServiceRuntime
 from kit.telemetry import metrics
@@ -42,6 +43,7 @@ def build_host(
                 started.append(runtime)
             if after_start is not None:
                 await after_start()
+            freeze_after_startup()
             yield
         finally:
             for runtime in reversed(started):

@@ -1,11 +1,14 @@
 """Events benchmark: outbox → relay → JetStream → idempotent consumer, end to end.
 
 Two phases on the same running pair of services:
-- sustained: producers commit one event per transaction as fast as they can;
+- sustained: producers commit one event per transaction (`--per-tx` for more) as
+  fast as the pipeline takes them, with at most `--window` events produced and
+  not yet handled (a closed loop, so latency is the pipeline's, not a queue's);
   throughput is events handled per second, p50/p99 their end-to-end latency;
 - paced: a steady rate (200/s by default), to see latency when not saturated.
 
-    python -m bench.events [--n 20000] [--rate 200] [--seconds 10] [--db sqlite|postgresql]
+    python -m bench.events [--n 20000] [--window 512] [--per-tx 1] [--rate 200] [--seconds 10]
+                           [--db sqlite|postgresql]
 """
 
 from __future__ import annotations
@@ -62,17 +65,28 @@ async def wait_handled(target: int, timeout_s: float) -> None:
         await asyncio.sleep(0.005)
 
 
-async def sustained(source: ServiceRuntime, n: int, concurrency: int, per_tx: int) -> tuple[float, list[float]]:
+async def sustained(
+    source: ServiceRuntime, n: int, concurrency: int, per_tx: int, window: int
+) -> tuple[float, list[float]]:
     probe.latencies_ms.clear()
     counter = iter(range(0, n, per_tx))
+    in_flight = asyncio.Semaphore(window)
+    probe.handled_hooks.append(in_flight.release)
+    taking = asyncio.Lock()  # one producer takes its permits at a time: no one holds part of a batch's
 
     async def worker() -> None:
         for seq in counter:
+            async with taking:
+                for _ in range(per_tx):
+                    await in_flight.acquire()
             await produce(source, seq, per_tx)
 
     started = time.perf_counter()
-    await asyncio.gather(*(worker() for _ in range(concurrency)))
-    await wait_handled(n, 120)
+    try:
+        await asyncio.gather(*(worker() for _ in range(concurrency)))
+        await wait_handled(n, 120)
+    finally:
+        probe.handled_hooks.remove(in_flight.release)
     elapsed = time.perf_counter() - started
     return n / elapsed, list(probe.latencies_ms)
 
@@ -117,11 +131,12 @@ async def run(args: argparse.Namespace) -> dict[str, object]:
             runtimes.append(runtime)
         freeze_after_startup()  # as the host does once every service has started
         source = runtimes[0]
-        await sustained(source, 500, args.concurrency, args.per_tx)  # warm-up: connections, statement caches
-        throughput, lat = await sustained(source, args.n, args.concurrency, args.per_tx)
+        # Warm-up: connections, statement caches.
+        await sustained(source, 500, args.concurrency, args.per_tx, args.window)
+        throughput, lat = await sustained(source, args.n, args.concurrency, args.per_tx, args.window)
         paced_lat = await paced(source, args.rate, args.seconds)
         return {
-            "name": "events", "db": args.db, "n": args.n, "concurrency": args.concurrency,
+            "name": "events", "db": args.db, "n": args.n, "concurrency": args.concurrency, "window": args.window,
             "events_per_transaction": args.per_tx,
             "throughput_per_s": round(throughput, 1),
             "p50_ms": round(statistics.median(lat), 2), "p99_ms": round(percentile(lat, 0.99), 2),
@@ -146,7 +161,8 @@ async def run(args: argparse.Namespace) -> dict[str, object]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--n", type=int, default=20_000)
-    parser.add_argument("--concurrency", type=int, default=64)
+    parser.add_argument("--concurrency", type=int, default=64, help="producer tasks")
+    parser.add_argument("--window", type=int, default=512, help="most events produced and not yet handled")
     parser.add_argument("--per-tx", type=int, default=1, help="events emitted per producer transaction")
     parser.add_argument("--rate", type=float, default=200.0)
     parser.add_argument("--seconds", type=float, default=10.0)

@@ -5,6 +5,7 @@ real handler would. Latency is taken at the consumer's commit."""
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from uuid import UUID
 
 from fastapi import APIRouter
@@ -41,14 +42,21 @@ class ProbeEffect(_DstBase):
 
 
 latencies_ms: list[float] = []
+handled_hooks: list[Callable[[], None]] = []  # the benchmark's flow control hooks in here
 sink = EventRouter("benchdst")
+
+
+def _handled(sent_at: float) -> None:
+    latencies_ms.append((time.time() - sent_at) * 1000)
+    for hook in handled_hooks:
+        hook()
 
 
 @sink.on(ProbeSent, name="benchdst-probe")
 async def apply_probe(event: ProbeSent, ctx: HandlerContext) -> None:
     """Write the effect; note the end-to-end latency once it is committed."""
     ctx.session.add(ProbeEffect(event_id=ctx.envelope.id, seq=event.seq))
-    ctx.after_commit(lambda: latencies_ms.append((time.time() - event.sent_at) * 1000))
+    ctx.after_commit(lambda: _handled(event.sent_at))
 
 
 SOURCE = ServiceDefinition(name="benchsrc", title="bench source", api=APIRouter(), handlers=EventRouter("benchsrc"),

@@ -172,12 +172,15 @@ class ServiceRuntime:
         return {"service": self.name, "ready": ready, "database": db_ok, "nats": nats_ok}
 
     async def _refresh_gauges(self) -> None:
-        """Refresh the gauges that need a query: outbox backlog, consumer lag, DLQ size."""
+        """Refresh the gauges that need a query or a look at disk: outbox backlog, WAL size,
+        consumer lag, DLQ size."""
         with suppress(Exception):
             assert self.relay and self.dlq
             backlog, oldest = await self.relay.backlog()
             metrics.OUTBOX_BACKLOG.labels(self.name).set(backlog)
             metrics.OUTBOX_OLDEST_AGE.labels(self.name).set(oldest)
+            if self.db.checkpointer is not None:
+                metrics.SQLITE_WAL_BYTES.labels(self.name).set(self.db.checkpointer.wal_bytes())
             for sub in self.definition.handlers.subscriptions:
                 info = await self.js.consumer_info(
                     self.naming.stream(sub.contract.producer()), self.naming.durable(sub.name)

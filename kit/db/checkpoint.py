@@ -83,7 +83,7 @@ class WalCheckpointer:
         self.last = (int(busy), int(frames), int(done))
         return self.last
 
-    def _wal_size(self) -> int:
+    def wal_bytes(self) -> int:
         try:
             return self.wal.stat().st_size
         except FileNotFoundError:
@@ -92,7 +92,7 @@ class WalCheckpointer:
     async def _cycle(self) -> None:
         try:
             await self._in_thread(lambda: self._checkpoint("PASSIVE"))
-            if self._wal_size() > self.truncate_bytes:
+            if self.wal_bytes() > self.truncate_bytes:
                 async with self.write_lock:
                     busy, *_ = await self._in_thread(lambda: self._checkpoint("TRUNCATE"))
                 if busy:

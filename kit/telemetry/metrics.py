@@ -23,6 +23,10 @@ DLQ_MESSAGES = Gauge("kakawari_dlq_messages", "Messages waiting in the dead-lett
 DEAD_LETTERED = Counter(
     "kakawari_dead_lettered_total", "Messages sent to the dead-letter stream", ["service", "consumer"]
 )
+SQLITE_WAL_BYTES = Gauge(
+    "kakawari_sqlite_wal_bytes", "Size of the SQLite write-ahead log, kept bounded by background checkpoints",
+    ["service"],
+)
 READY = Gauge("kakawari_ready", "1 when the service's database and NATS are ready", ["service"])
 
 

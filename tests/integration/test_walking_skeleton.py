@@ -113,3 +113,9 @@ async def test_readyz_names_every_service(platform: RunningPlatform) -> None:
     for name in ("kakawari_outbox_backlog", "kakawari_outbox_oldest_age_seconds", "kakawari_consumer_lag",
                  "kakawari_dlq_messages"):
         assert name in metrics
+    if platform["registry"].db.dialect == "sqlite":  # the WAL's size, set once the monitor has run
+
+        async def wal_gauge_shown() -> bool:
+            return 'kakawari_sqlite_wal_bytes{service="registry"}' in (await platform.client.get("/metrics")).text
+
+        await wait_for(wal_gauge_shown)

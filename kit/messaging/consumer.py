@@ -83,7 +83,13 @@ class SubscriptionBinding:
         while self._settled:
             batch, self._settled = self._settled, []
             for settled in batch:
-                await self._settle(settled)
+                if settled.future.cancelled():  # shutting down: unacked, so JetStream redelivers it
+                    continue
+                try:
+                    await self._settle(settled)
+                except Exception:  # noqa: BLE001 - one failed ack must not strand the rest of the group
+                    log.exception("event.settle.failed", extra={"consumer": self.sub.name,
+                                                                "event_id": str(settled.envelope.id)})
 
     async def _settle(self, settled: _Settled) -> None:
         sub, message, deliveries = self.sub, settled.message, settled.deliveries

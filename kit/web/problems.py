@@ -2,7 +2,8 @@
 
 Never a 500 with a traceback: validation, unknown routes, malformed JSON and
 application errors all map to a 4xx here; anything unforeseen is logged with its
-trace id and answered with a plain 500 body.
+trace id and answered with a plain 500 body. A browser asking for a page (not
+the JSON API) gets the same message as an HTML page in the site's layout.
 """
 
 from __future__ import annotations
@@ -16,10 +17,11 @@ from fastapi import FastAPI
 from fastapi.exceptions import RequestValidationError
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
-from starlette.responses import JSONResponse
+from starlette.responses import HTMLResponse, JSONResponse, Response
 
 from kit.errors import AppError, FieldProblem
 from kit.web.locale import request_locale
+from kit.web.pages import render
 
 log = logging.getLogger(__name__)
 
@@ -68,9 +70,19 @@ def _field_problem(error: Mapping[str, Any], default_field: str) -> FieldProblem
     return FieldProblem(".".join(loc) or default_field, kind, ja, en)
 
 
+def _wants_page(request: Request) -> bool:
+    """A browser navigating the site, not a client of `/api/`."""
+    return "text/html" in request.headers.get("accept", "") and "/api/" not in request.url.path
+
+
 def problem_response(request: Request, status: int, ja: str, en: str,
-                     problems: list[FieldProblem] | None = None, **extra: Any) -> JSONResponse:
+                     problems: list[FieldProblem] | None = None, **extra: Any) -> Response:
     locale = request_locale(request)
+    headers = {"Retry-After": str(extra["retry_after"])} if "retry_after" in extra else None
+    if _wants_page(request):
+        page = render(request, "error.html", status=status, title=ja if locale == "ja" else en,
+                      problems=problems or [], retry_after=extra.get("retry_after"))
+        return HTMLResponse(page, status_code=status, headers=headers)
     body: dict[str, Any] = {
         "type": "about:blank",
         "status": status,
@@ -83,7 +95,6 @@ def problem_response(request: Request, status: int, ja: str, en: str,
             for p in problems
         ]
     body.update(extra)
-    headers = {"Retry-After": str(extra["retry_after"])} if "retry_after" in extra else None
     return JSONResponse(body, status_code=status, media_type="application/problem+json", headers=headers)
 
 
@@ -100,20 +111,20 @@ _HTTP_TEXT: dict[int, tuple[str, str]] = {
 
 def install_problem_handlers(app: FastAPI) -> None:
     @app.exception_handler(AppError)
-    async def _app_error(request: Request, exc: AppError) -> JSONResponse:
+    async def _app_error(request: Request, exc: AppError) -> Response:
         return problem_response(request, exc.status, exc.ja, exc.en, exc.problems, **exc.extra)
 
     @app.exception_handler(RequestValidationError)
-    async def _validation(request: Request, exc: RequestValidationError) -> JSONResponse:
+    async def _validation(request: Request, exc: RequestValidationError) -> Response:
         problems = field_problems(exc.errors())
         return problem_response(request, 422, "入力内容に誤りがあります。", "Some fields are invalid.", problems)
 
     @app.exception_handler(HTTPException)
-    async def _http(request: Request, exc: HTTPException) -> JSONResponse:
+    async def _http(request: Request, exc: HTTPException) -> Response:
         ja, en = _HTTP_TEXT.get(exc.status_code, ("エラーが発生しました。", str(exc.detail)))
         return problem_response(request, exc.status_code, ja, en)
 
     @app.exception_handler(Exception)
-    async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
+    async def _unexpected(request: Request, exc: Exception) -> Response:
         log.exception("http.unhandled", extra={"path": request.url.path})
         return problem_response(request, 500, "サーバーでエラーが発生しました。", "Something went wrong on our side.")

@@ -89,3 +89,24 @@ async def test_login_and_applications_are_rate_limited(registry: RunningPlatform
     bad = {"kind": "municipality", "local_government_code": "1", "contact_name": "x", "contact_email": "a@b.jp"}
     applies = [(await c.post(f"{API}/applications", json=bad)).status_code for _ in range(3)]
     assert applies == [422, 422, 429]
+
+
+BROWSER = {"accept": "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"}
+
+
+async def test_browsers_get_error_pages_and_api_clients_get_problems(registry: RunningPlatform, ids: Ids) -> None:
+    c = registry.client
+    c.cookies.clear()
+    form = {"kind": "municipality", "local_government": ids.code(), "contact_name": "期限 切子",
+            "contact_email": "expired@example.jp", "csrf_token": "stale"}
+    expired = await c.post("/registry/apply", data=form, headers=BROWSER)
+    assert expired.status_code == 403 and expired.headers["content-type"].startswith("text/html")
+    assert "フォームの有効期限が切れたか" in expired.text and 'lang="ja"' in expired.text
+    english = await c.post("/registry/apply?lang=en", data=form, headers=BROWSER)
+    assert english.status_code == 403 and "The form expired" in english.text
+    missing = await c.get("/registry/no-such-page", headers=BROWSER)
+    assert missing.status_code == 404 and "ページが見つかりません" in missing.text
+    assert 'href="/registry/"' in missing.text  # a way back into the site
+    api = await c.get("/registry/api/v1/members/not-a-uuid", headers=BROWSER)
+    assert 400 <= api.status_code < 500 and api.headers["content-type"].startswith("application/problem+json")
+    c.cookies.clear()

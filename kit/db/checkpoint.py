@@ -49,6 +49,7 @@ class WalCheckpointer:
         self._conn: sqlite3.Connection | None = None
         self._thread: ThreadPoolExecutor | None = None
         self.last: tuple[int, int, int] | None = None  # what the latest checkpoint reported
+        self._seen: tuple[int, int] | None = None  # the WAL's (size, mtime) when it was last checkpointed
         self._loop = Loop(f"wal-checkpoint:{Path(path).name}", self._cycle)
 
     def start(self) -> None:
@@ -84,14 +85,21 @@ class WalCheckpointer:
         return self.last
 
     def wal_bytes(self) -> int:
+        return self._wal_stamp()[0]
+
+    def _wal_stamp(self) -> tuple[int, int]:
         try:
-            return self.wal.stat().st_size
+            stat = self.wal.stat()
         except FileNotFoundError:
-            return 0
+            return 0, 0
+        return stat.st_size, stat.st_mtime_ns
 
     async def _cycle(self) -> None:
         try:
-            await self._in_thread(lambda: self._checkpoint("PASSIVE"))
+            stamp = self._wal_stamp()
+            if stamp != self._seen:  # unchanged since a complete checkpoint: nothing to do
+                _, frames, done = await self._in_thread(lambda: self._checkpoint("PASSIVE"))
+                self._seen = stamp if frames == done else None
             if self.wal_bytes() > self.truncate_bytes:
                 async with self.write_lock:
                     busy, *_ = await self._in_thread(lambda: self._checkpoint("TRUNCATE"))

@@ -77,3 +77,23 @@ async def test_short_lived_users_keep_sqlites_own_checkpoints(tmp_path: Path) ->
             assert (await session.execute(text("PRAGMA wal_autocheckpoint"))).scalar() == 1000
     finally:
         await db.dispose()
+
+
+async def test_an_idle_database_is_left_alone_until_the_next_write(tmp_path: Path) -> None:
+    db = open_database(f"sqlite:///{tmp_path / 'svc.db'}", background_checkpoints=True)
+    async with db.engine.begin() as conn:
+        await conn.run_sync(METADATA.create_all)
+    checkpointer = db.checkpointer
+    assert checkpointer is not None
+    db.start()
+    try:
+        await _write(db, 20)
+        await _until(lambda: checkpointer.last is not None and checkpointer.last[1] == checkpointer.last[2] > 0)
+        await asyncio.sleep(checkpointer.interval_s * 3)  # a round that began mid-write may run once more
+        checkpointer.last = None
+        await asyncio.sleep(checkpointer.interval_s * 4)
+        assert checkpointer.last is None  # no writes, so no checkpoint rounds
+        await _write(db, 1)
+        await _until(lambda: checkpointer.last is not None)
+    finally:
+        await db.dispose()

@@ -2,12 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-from zoneinfo import ZoneInfo
-
 from starlette.requests import Request
 
-JST = ZoneInfo("Asia/Tokyo")
 LOCALES = ("ja", "en")
 
 
@@ -19,7 +15,3 @@ def request_locale(request: Request) -> str:
     first = accept.split(",")[0].strip().lower()
     return "en" if first.startswith("en") else "ja"
 
-
-def jst(value: datetime | None, fmt: str = "%Y-%m-%d %H:%M") -> str:
-    """Render a timestamp in JST, as every page and message shows dates."""
-    return "" if value is None else value.astimezone(JST).strftime(fmt)

@@ -12,7 +12,8 @@ from typing import Any
 from jinja2 import ChoiceLoader, Environment, FileSystemLoader, PrefixLoader, select_autoescape
 from starlette.requests import Request
 
-from kit.web.locale import jst, request_locale
+from kit.jst import jst
+from kit.web.locale import request_locale
 
 _KIT_TEMPLATES = Path(__file__).parent / "templates"
 _prefixes: dict[str, FileSystemLoader] = {}

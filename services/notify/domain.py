@@ -6,8 +6,6 @@ Japanese is the default; English when the recipient chose it. Times are JST.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
-from zoneinfo import ZoneInfo
 
 from kit.contracts.registry import (
     LoginLinkRequested,
@@ -16,8 +14,8 @@ from kit.contracts.registry import (
     MemberReturned,
     StaffInvited,
 )
+from kit.jst import jst
 
-JST = ZoneInfo("Asia/Tokyo")
 SIGNATURE_JA = "関係人口創出・拡大官民連携全国協議会（かかわりラボ）事務局"
 SIGNATURE_EN = "Kakawari Lab secretariat (public-private council for related population)"
 
@@ -26,10 +24,6 @@ SIGNATURE_EN = "Kakawari Lab secretariat (public-private council for related pop
 class Message:
     subject: str
     body: str
-
-
-def _jst(at: datetime) -> str:
-    return at.astimezone(JST).strftime("%Y-%m-%d %H:%M JST")
 
 
 def member_approved(event: MemberApproved, locale: str) -> Message:
@@ -64,7 +58,7 @@ def member_returned(event: MemberReturned, locale: str) -> Message:
 
 
 def staff_invited(event: StaffInvited, locale: str) -> Message:
-    expires = _jst(event.expires_at)
+    expires = jst(event.expires_at, "%Y-%m-%d %H:%M JST")
     if locale == "en":
         return Message(f"[Kakawari Lab] Invitation from {event.member_name}",
                        f"You are invited to act for {event.member_name} on Kakawari Lab ({event.role}).\n"
@@ -76,7 +70,7 @@ def staff_invited(event: StaffInvited, locale: str) -> Message:
 
 
 def login_link(event: LoginLinkRequested, locale: str) -> Message:
-    expires = _jst(event.expires_at)
+    expires = jst(event.expires_at, "%Y-%m-%d %H:%M JST")
     setting_password = event.purpose == "password"
     if locale == "en":
         what = "set your password" if setting_password else "sign in"

@@ -11,8 +11,8 @@ from pydantic import ValidationError
 from kit.db.types import utcnow
 from kit.db.uow import UnitOfWorkFactory
 from kit.errors import AppError, FieldProblem, ValidationFailed
+from kit.jst import jst
 from kit.web.auth import Principal
-from kit.web.locale import jst
 from kit.web.problems import field_problems
 from services.registry import repository as repo
 from services.registry.audit import record_audit

@@ -10,11 +10,11 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import date, datetime, time, timedelta
 from uuid import UUID
-from zoneinfo import ZoneInfo
+
+from kit.jst import JST
 
 from .workflow import MemberStatus
 
-JST = ZoneInfo("Asia/Tokyo")
 MEMBER_STATUSES = frozenset({MemberStatus.approved.value, MemberStatus.active.value, MemberStatus.suspended.value})
 
 

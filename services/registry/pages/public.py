@@ -11,7 +11,7 @@ from pydantic import ValidationError
 from starlette.responses import Response
 
 from kit.errors import AppError, FieldProblem, ValidationFailed
-from kit.web.locale import JST
+from kit.jst import JST
 from kit.web.problems import field_problems
 from services.registry import bases, directory, people, stats
 from services.registry.deps import limit_apply, limit_login, link_settings

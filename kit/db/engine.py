@@ -99,13 +99,14 @@ def open_database(url: str, *, echo: bool = False, background_checkpoints: bool 
     """`background_checkpoints`: for a long-running service that calls `Database.start()`;
     short-lived users (migrations, tools) keep SQLite's automatic checkpoints."""
     url = normalise_url(url)
+    sqlite = is_sqlite(url)
+    database = make_url(url).database if sqlite else None
+    path = database if database and database != ":memory:" else None  # a SQLite file, if there is one
+    background_checkpoints = bool(background_checkpoints and path)
     kwargs: dict[str, Any] = {"echo": echo}
-    database = make_url(url).database if is_sqlite(url) else None
-    on_disk = bool(database and database != ":memory:")
-    background_checkpoints = background_checkpoints and on_disk
-    if is_sqlite(url):
-        if database and on_disk:
-            Path(database).parent.mkdir(parents=True, exist_ok=True)
+    if sqlite:
+        if path:
+            Path(path).parent.mkdir(parents=True, exist_ok=True)
         kwargs["connect_args"] = {"timeout": 30}
         if database and os.getenv("KAKAWARI_SQLITE_DRIVER", "inline") == "inline":
             kwargs["async_creator"] = inline_creator(database)
@@ -114,11 +115,11 @@ def open_database(url: str, *, echo: bool = False, background_checkpoints: bool 
     engine = create_async_engine(url, **kwargs)
     write_lock: AbstractAsyncContextManager[object] = nullcontext()
     checkpointer = None
-    if is_sqlite(url):
+    if sqlite:
         _configure_sqlite(engine, background_checkpoints=background_checkpoints)
         write_lock = asyncio.Lock()
-        if background_checkpoints and database:
-            checkpointer = WalCheckpointer(database, write_lock)
+        if background_checkpoints and path:
+            checkpointer = WalCheckpointer(path, write_lock)
     read_engine = engine.execution_options(sqlite_begin="DEFERRED")
     return Database(
         url=url,

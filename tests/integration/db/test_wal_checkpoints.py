@@ -9,6 +9,7 @@ from pathlib import Path
 from sqlalchemy import Column, Integer, MetaData, String, Table, insert, select, text
 
 from kit.db.engine import open_database
+from tests.support.servers import wait_for
 
 METADATA = MetaData()
 NOTES = Table("notes", METADATA, Column("id", Integer, primary_key=True), Column("body", String))
@@ -18,13 +19,6 @@ async def _write(db, rows: int) -> None:  # type: ignore[no-untyped-def]
     for i in range(rows):  # one small transaction each, like a stream of use cases
         async with db.write_lock, db.sessions() as session, session.begin():
             await session.execute(insert(NOTES).values(body=f"note {i} " + "x" * 200))
-
-
-async def _until(condition, timeout_s: float = 10.0) -> None:  # type: ignore[no-untyped-def]
-    deadline = asyncio.get_running_loop().time() + timeout_s
-    while not condition():
-        assert asyncio.get_running_loop().time() < deadline, "condition not met in time"
-        await asyncio.sleep(0.02)
 
 
 async def test_commits_leave_checkpoints_to_the_background(tmp_path: Path) -> None:
@@ -39,7 +33,7 @@ async def test_commits_leave_checkpoints_to_the_background(tmp_path: Path) -> No
         checkpointer = db.checkpointer
         assert checkpointer is not None
         # Every frame the WAL holds gets copied into the database file, without a commit doing it.
-        await _until(lambda: checkpointer.last is not None and checkpointer.last[1] > 0
+        await wait_for(lambda: checkpointer.last is not None and checkpointer.last[1] > 0
                      and checkpointer.last[1] == checkpointer.last[2])
         async with db.readers() as session:
             assert (await session.execute(select(NOTES.c.id).order_by(NOTES.c.id.desc()))).first() == (600,)
@@ -61,7 +55,7 @@ async def test_a_grown_wal_is_truncated(tmp_path: Path) -> None:
     assert wal.stat().st_size > 64 * 1024
     db.start()
     try:
-        await _until(lambda: wal.stat().st_size == 0)
+        await wait_for(lambda: wal.stat().st_size == 0)
         await _write(db, 10)  # and the database carries on as before
         async with db.readers() as session:
             assert (await session.execute(select(NOTES.c.id).order_by(NOTES.c.id.desc()))).first() == (310,)
@@ -88,12 +82,12 @@ async def test_an_idle_database_is_left_alone_until_the_next_write(tmp_path: Pat
     db.start()
     try:
         await _write(db, 20)
-        await _until(lambda: checkpointer.last is not None and checkpointer.last[1] == checkpointer.last[2] > 0)
+        await wait_for(lambda: checkpointer.last is not None and checkpointer.last[1] == checkpointer.last[2] > 0)
         await asyncio.sleep(checkpointer.interval_s * 3)  # a round that began mid-write may run once more
         checkpointer.last = None
         await asyncio.sleep(checkpointer.interval_s * 4)
         assert checkpointer.last is None  # no writes, so no checkpoint rounds
         await _write(db, 1)
-        await _until(lambda: checkpointer.last is not None)
+        await wait_for(lambda: checkpointer.last is not None)
     finally:
         await db.dispose()

@@ -14,7 +14,6 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse, Response
 from faststream.nats import NatsBroker
-from faststream.nats.opentelemetry import NatsTelemetryMiddleware
 from faststream.specification import AsyncAPI
 from nats.js import JetStreamContext
 
@@ -30,6 +29,7 @@ from kit.messaging.topology import RetryPolicy, Topology
 from kit.service import ServiceDefinition
 from kit.tasks import Loop
 from kit.telemetry import metrics
+from kit.telemetry.consume_tracing import ConsumeTracing
 from kit.telemetry.tracing import instrument_engine
 from kit.web.problems import install_problem_handlers
 
@@ -55,7 +55,7 @@ class ServiceRuntime:
         self.broker = NatsBroker(
             [u.strip() for u in nats_url.split(",")],
             name=f"kakawari-{self.name}",
-            middlewares=[NatsTelemetryMiddleware()],
+            middlewares=[ConsumeTracing],
             graceful_timeout=5.0,
             # Handlers take no injected arguments, and resolving FastStream's Context
             # parameters costs a thread hop per message; the binding reads the message itself.

@@ -136,6 +136,11 @@ async def test_e_trace_continues_across_the_relay(platform_factory, spans: InMem
         assert consume, [s.name for s in all_in_trace]
         assert in_trace[0].parent is not None
         assert any(c.context.span_id == in_trace[0].parent.span_id for c in consume)
+        attributes = dict(consume[0].attributes or {})  # semantic conventions, for any tracing backend
+        assert attributes["messaging.system"] == "nats"
+        assert attributes["messaging.destination.name"] == publish[0].attributes["messaging.destination.name"]  # type: ignore[index]
+        assert attributes["messaging.message.id"] == publish[0].attributes["messaging.message.id"]  # type: ignore[index]
+        assert attributes["messaging.consumer.group.name"]
 
 
 async def _outbox_row(runtime: ServiceRuntime, envelope: Envelope):  # type: ignore[no-untyped-def]

@@ -182,9 +182,16 @@ class InboxApplier:
 
     async def _run_handler(self, session: AsyncSession, delivery: _Delivery, *, flush: bool) -> BaseException | None:
         """Run one handler in its delivery's own trace; returns what it raised, if anything."""
-        token = otel_context.attach(delivery.trace_context)
+        sub = delivery.subscription
         try:
-            with tracer.start_as_current_span(f"{delivery.subscription.name} apply"):
+            # The delivery's CONSUMER span, a child of the relay's publish span (semantic conventions).
+            with tracer.start_as_current_span(
+                f"{sub.name} apply", context=delivery.trace_context, kind=trace.SpanKind.CONSUMER,
+                attributes={"messaging.system": "nats", "messaging.operation.type": "process",
+                            "messaging.consumer.group.name": sub.name,
+                            "messaging.message.id": str(delivery.envelope.id),
+                            "kakawari.event.type": delivery.envelope.versioned_type},
+            ):
 
                 def emit(event: EventContract) -> Envelope:
                     envelope = self.outbox.envelope(event)
@@ -194,12 +201,9 @@ class InboxApplier:
                 ctx = HandlerContext(session=session, envelope=delivery.envelope, emit=emit,
                                      after_commit=delivery.callbacks.append, extras=self.extras,
                                      attempt=delivery.attempt)
-                sub = delivery.subscription
                 await sub.handler(delivery.envelope.open(sub.contract), ctx)
                 if flush:
                     await session.flush()  # a constraint error is attributed to this delivery
             return None
         except Exception as exc:  # noqa: BLE001 - reported per delivery, nacked by the caller
             return exc
-        finally:
-            otel_context.detach(token)

@@ -22,6 +22,7 @@ from kit.heap import freeze_after_startup
 from kit.messaging.dlq import DeadLetters
 from kit.runtime import ServiceRuntime
 from kit.telemetry import metrics
+from kit.telemetry.loop_lag import LoopLagMonitor
 from kit.web.auth import bearer_principal
 from kit.web.problems import install_problem_handlers
 
@@ -37,6 +38,7 @@ def build_host(
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
         started: list[ServiceRuntime] = []
+        lag = LoopLagMonitor()
         try:
             for runtime in runtimes:
                 await runtime.start(apply_topology=apply_topology, producers=producers)
@@ -44,8 +46,10 @@ def build_host(
             if after_start is not None:
                 await after_start()
             freeze_after_startup()
+            lag.start()
             yield
         finally:
+            await lag.stop()
             for runtime in reversed(started):
                 await runtime.stop()
 

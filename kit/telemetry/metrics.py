@@ -27,6 +27,10 @@ SQLITE_WAL_BYTES = Gauge(
     "kakawari_sqlite_wal_bytes", "Size of the SQLite write-ahead log, kept bounded by background checkpoints",
     ["service"],
 )
+EVENT_LOOP_LAG = Histogram(
+    "kakawari_event_loop_lag_seconds", "How late the process's event loop woke from a timed sleep",
+    buckets=(0.001, 0.005, 0.01, 0.02, 0.05, 0.1, 0.25, 0.5, 1.0),
+)
 READY = Gauge("kakawari_ready", "1 when the service's database and NATS are ready", ["service"])
 
 

@@ -5,8 +5,12 @@ on this machine, while a WAL-mode SQLite statement takes a few µs. A unit of
 work makes four or five calls, so the hops, not SQLite, set the ceiling
 (measured: ~550 transactions/s through aiosqlite, several times that inline).
 Writers are already queued by `Database.write_lock` and WAL readers never wait
-on the writer, so an inline call never blocks on a lock. This is for SQLite in
-development and all-in-one mode; production runs PostgreSQL on asyncpg.
+on the writer, so an inline call never blocks on a lock. It can wait on the
+disk, though: on this project's VM a slow journal commit elsewhere has held a
+WAL write for up to 0.3 s, and the whole loop with it (seen in
+`kakawari_event_loop_lag_seconds`). A thread would free the loop but not the
+writer, who still waits for that commit. This is for SQLite in development and
+all-in-one mode; production runs PostgreSQL on asyncpg.
 
 SQLAlchemy's aiosqlite dialect takes it through `async_creator`.
 """

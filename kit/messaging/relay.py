@@ -24,7 +24,6 @@ from uuid import UUID
 
 from nats.js import JetStreamContext
 from opentelemetry import trace
-from opentelemetry.trace.propagation.tracecontext import TraceContextTextMapPropagator
 from sqlalchemy import func, select, update
 
 from kit.db.engine import Database
@@ -32,10 +31,10 @@ from kit.db.types import utcnow
 from kit.messaging.tables import PENDING, PUBLISHED, MessagingTables
 from kit.tasks import Loop
 from kit.telemetry import metrics
+from kit.telemetry.tracing import MESSAGE_PROPAGATOR
 
 log = logging.getLogger(__name__)
 tracer = trace.get_tracer("kakawari.outbox")
-_PROPAGATOR = TraceContextTextMapPropagator()
 
 
 @dataclass(frozen=True, slots=True)
@@ -169,14 +168,14 @@ class OutboxRelay:
 
     async def _publish(self, row: PendingEvent) -> asyncio.Future[Any]:
         """Send one event under a PRODUCER span that continues the trace stored with it."""
-        parent = _PROPAGATOR.extract({"traceparent": row.traceparent}) if row.traceparent else None
+        parent = MESSAGE_PROPAGATOR.extract({"traceparent": row.traceparent}) if row.traceparent else None
         span = tracer.start_span(
             f"{row.subject} publish", context=parent, kind=trace.SpanKind.PRODUCER,
             attributes={"messaging.system": "nats", "messaging.destination.name": row.subject,
                         "messaging.message.id": str(row.id), "kakawari.service": self.service},
         )
         headers = {"Nats-Msg-Id": str(row.id)}
-        _PROPAGATOR.inject(headers, context=trace.set_span_in_context(span))
+        MESSAGE_PROPAGATOR.inject(headers, context=trace.set_span_in_context(span))
         try:
             future = await self.js.publish_async(row.subject, row.envelope.encode(), headers=headers)
         except BaseException:

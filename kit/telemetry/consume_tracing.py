@@ -21,16 +21,15 @@ from typing import Any
 from faststream import BaseMiddleware
 from faststream.message import StreamMessage
 from opentelemetry import context as otel_context
-from opentelemetry.trace.propagation.tracecontext import TraceContextTextMapPropagator
 
-_PROPAGATOR = TraceContextTextMapPropagator()
+from kit.telemetry.tracing import MESSAGE_PROPAGATOR
 
 
 class ConsumeTracing(BaseMiddleware):
     """Pass the class itself as a broker middleware: FastStream makes one per message."""
 
     async def consume_scope(self, call_next: Any, msg: StreamMessage[Any]) -> Any:
-        token = otel_context.attach(_PROPAGATOR.extract(msg.headers))
+        token = otel_context.attach(MESSAGE_PROPAGATOR.extract(msg.headers))
         try:
             return await call_next(msg)
         finally:

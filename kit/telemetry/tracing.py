@@ -12,9 +12,14 @@ from opentelemetry import trace
 from opentelemetry.sdk.resources import Resource
 from opentelemetry.sdk.trace import SpanProcessor, TracerProvider
 from opentelemetry.sdk.trace.export import BatchSpanProcessor
+from opentelemetry.trace.propagation.tracecontext import TraceContextTextMapPropagator
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 _provider: TracerProvider | None = None
+
+# The trace context on the wire between the relay and consumers: W3C `traceparent` in the NATS
+# headers, whatever OTEL_PROPAGATORS configures for HTTP, so every service reads what every relay wrote.
+MESSAGE_PROPAGATOR = TraceContextTextMapPropagator()
 
 
 def install_provider(service_name: str = "kakawari", processors: list[SpanProcessor] | None = None) -> TracerProvider:

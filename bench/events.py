@@ -26,6 +26,7 @@ from pathlib import Path
 import nats
 
 from bench import probe
+from kit import eventloop
 from kit.config import Settings
 from kit.db.engine import open_database
 from kit.dev.nats_server import EmbeddedNats
@@ -173,7 +174,7 @@ def main() -> None:
     parser.add_argument("--db", choices=["sqlite", "postgresql"], default="sqlite")
     args = parser.parse_args()
     install_provider("kakawari-bench")  # spans are made as in production; none are exported
-    result = asyncio.run(run(args))
+    result = eventloop.run(run(args))
     RESULTS.mkdir(parents=True, exist_ok=True)
     suffix = ("" if args.db == "sqlite" else f"-{args.db}") + ("" if args.per_tx == 1 else f"-per-tx-{args.per_tx}")
     name = f"events{suffix}.json"

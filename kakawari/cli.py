@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import json
 import os
 from pathlib import Path
@@ -16,6 +15,7 @@ from rich.table import Table
 
 from kakawari import catalog
 from kakawari.platform import build, migrate
+from kit import eventloop
 from kit.config import Settings
 from kit.dev.nats_server import EmbeddedNats
 from kit.messaging.dlq import DeadLetters
@@ -110,7 +110,7 @@ def streams_apply() -> None:
         finally:
             await nc.close()
 
-    for line in asyncio.run(run()):
+    for line in eventloop.run(run()):
         console.print(line)
 
 
@@ -126,7 +126,7 @@ async def _with_dlq(settings: Settings, action: str, seq: int | None = None) -> 
 @dlq_app.command("list")
 def dlq_list(as_json: Annotated[bool, typer.Option("--json", help="one JSON object a line")] = False) -> None:
     """Show dead letters: id, consumer, subject, event id, tries and the last error."""
-    entries = asyncio.run(_with_dlq(Settings.from_env(), "list"))
+    entries = eventloop.run(_with_dlq(Settings.from_env(), "list"))
     if as_json:
         for e in entries:  # type: ignore[attr-defined]
             typer.echo(json.dumps(e.as_dict(), ensure_ascii=False))
@@ -141,7 +141,7 @@ def dlq_list(as_json: Annotated[bool, typer.Option("--json", help="one JSON obje
 def dlq_replay(entry_id: int) -> None:
     """Publish a dead letter again on its original subject, and remove it from the DLQ."""
     try:
-        entry = asyncio.run(_with_dlq(Settings.from_env(), "replay", entry_id))
+        entry = eventloop.run(_with_dlq(Settings.from_env(), "replay", entry_id))
     except LookupError as exc:
         console.print(f"[red]{exc}[/]")
         raise typer.Exit(1) from exc

@@ -12,12 +12,18 @@ import pytest
 from opentelemetry.sdk.trace.export import SimpleSpanProcessor
 from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
 
+from kit.eventloop import loop_factory
 from kit.telemetry.tracing import install_provider
 from tests.support.platform import RunningPlatform, running_platform
 from tests.support.servers import nats_server, postgres_server
 
 _EXPORTER = InMemorySpanExporter()
 install_provider("kakawari-tests", processors=[SimpleSpanProcessor(_EXPORTER)])
+
+
+def pytest_asyncio_loop_factories(config: pytest.Config, item: pytest.Item) -> dict[str, Callable[[], Any]]:
+    """The suite runs on the loop the platform runs on in production (uvloop where installed)."""
+    return {"loop": loop_factory()}
 
 
 @pytest.fixture(scope="session")

@@ -18,6 +18,7 @@ from types import TracebackType
 
 from sqlalchemy import insert
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import Session
 
 from kit.contracts.base import EventContract
 from kit.db.engine import Database
@@ -35,12 +36,17 @@ class OutboxWriter:
         self.producer = producer
         self.tables = tables
         self.naming = naming
+        self._insert = insert(tables.outbox)
 
     def envelope(self, event: EventContract) -> Envelope:
         return Envelope.wrap(event, producer=self.producer)
 
     async def write(self, session: AsyncSession, envelopes: list[Envelope]) -> list[PendingEvent]:
         """Insert the outbox rows; returns them for the relay's hot path once committed."""
+        return await session.run_sync(self.insert, envelopes) if envelopes else []
+
+    def insert(self, session: Session, envelopes: list[Envelope]) -> list[PendingEvent]:
+        """`write` for code already inside SQLAlchemy's greenlet (`run_sync`)."""
         if not envelopes:
             return []
         now = utcnow()
@@ -48,8 +54,8 @@ class OutboxWriter:
             PendingEvent(env.id, self.naming.subject(env.versioned_type), env.model_dump_json(), env.traceparent)
             for env in envelopes
         ]
-        await session.execute(
-            insert(self.tables.outbox),
+        session.execute(
+            self._insert,
             [
                 {"id": row.id, "subject": row.subject, "event_type": env.versioned_type, "envelope": row.envelope,
                  "traceparent": row.traceparent, "state": PENDING, "attempts": 0, "created_at": now}
@@ -77,11 +83,17 @@ class UnitOfWork:
         return envelope
 
     async def commit(self) -> None:
-        rows = await self._outbox.write(self.session, self.events)
-        await self.session.commit()
+        # One trip into SQLAlchemy's greenlet for the outbox rows and the COMMIT, not one each:
+        # this is every use case's last step, so it is on the hot path of every event.
+        rows = await self.session.run_sync(self._write_and_commit)
         self.committed = True
         if rows:
             self._on_commit(rows)
+
+    def _write_and_commit(self, session: Session) -> list[PendingEvent]:
+        rows = self._outbox.insert(session, self.events)
+        session.commit()
+        return rows
 
     async def __aenter__(self) -> UnitOfWork:
         await self._lock.__aenter__()
@@ -91,9 +103,15 @@ class UnitOfWork:
         self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
     ) -> None:
         try:
-            if not self.committed:
-                await self.session.rollback()
-            await self.session.close()
+            sync_session = self.session.sync_session
+            if self.committed and not sync_session.in_transaction():
+                # Committed, and nothing was read since: no connection is held, so closing is
+                # plain bookkeeping, done here rather than through another greenlet trip.
+                sync_session.close()
+            else:
+                if not self.committed:
+                    await self.session.rollback()
+                await self.session.close()
         finally:
             await self._lock.__aexit__(exc_type, exc, tb)
 

@@ -30,7 +30,7 @@ from kit.service import ServiceDefinition
 from kit.tasks import Loop
 from kit.telemetry import metrics
 from kit.telemetry.consume_tracing import ConsumeTracing
-from kit.telemetry.tracing import instrument_engine
+from kit.telemetry.sql_tracing import trace_statements
 from kit.web.problems import install_problem_handlers
 
 log = logging.getLogger(__name__)
@@ -43,7 +43,7 @@ class ServiceRuntime:
         self.settings = settings
         self.nats_url = nats_url
         self.db = open_database(settings.database_for(self.name), background_checkpoints=True)
-        instrument_engine(self.db.engine)
+        trace_statements(self.db.engine.sync_engine)
         self.naming = Naming(settings.namespace)
         self.topology = Topology(
             self.naming,

@@ -13,7 +13,6 @@ from opentelemetry.sdk.resources import Resource
 from opentelemetry.sdk.trace import SpanProcessor, TracerProvider
 from opentelemetry.sdk.trace.export import BatchSpanProcessor
 from opentelemetry.trace.propagation.tracecontext import TraceContextTextMapPropagator
-from sqlalchemy.ext.asyncio import AsyncEngine
 
 _provider: TracerProvider | None = None
 
@@ -37,16 +36,3 @@ def install_provider(service_name: str = "kakawari", processors: list[SpanProces
     for processor in processors or []:
         _provider.add_span_processor(processor)
     return _provider
-
-
-def instrument_engine(engine: AsyncEngine) -> None:
-    """Trace every statement of one engine (each service has its own, so instrument per engine)."""
-    from opentelemetry import metrics as otel_metrics
-    from opentelemetry.instrumentation.sqlalchemy.engine import EngineTracer
-
-    usage = otel_metrics.get_meter("kakawari.db").create_up_down_counter(
-        "db.client.connections.usage", unit="connections", description="Connections in use, by state"
-    )
-    EngineTracer(  # type: ignore[no-untyped-call]
-        trace.get_tracer("opentelemetry.instrumentation.sqlalchemy"), engine.sync_engine, usage
-    )

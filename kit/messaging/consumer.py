@@ -21,6 +21,7 @@ from typing import Any
 from faststream import AckPolicy
 from faststream.nats import JStream, NatsBroker
 from faststream.nats.message import NatsMessage
+from nats.aio.msg import Msg
 from pydantic import ValidationError
 
 from kit.messaging.dlq import DeadLetters
@@ -41,6 +42,16 @@ class _Settled:
     envelope: Envelope
     deliveries: int
     future: asyncio.Future[str]
+
+
+async def _parse(msg: Msg) -> NatsMessage:
+    """FastStream's JetStream parser, less what kakawari does not use (path parameters, a reply
+    header): the event id (`Nats-Msg-Id`) is the message id, so FastStream's log lines name the
+    event, and no random id is drawn for every delivery."""
+    headers = msg.headers or {}
+    event_id = headers.get("Nats-Msg-Id")
+    return NatsMessage(raw_message=msg, body=msg.data, headers=headers, message_id=event_id,
+                       correlation_id=event_id)
 
 
 async def _raw_body(message: NatsMessage) -> bytes:
@@ -142,6 +153,7 @@ def bind_subscription(
         stream=JStream(name=naming.stream(sub.contract.producer()), declare=False),
         queue=durable,  # the deliver group; nats-py binds the durable of the same name
         config=topology.consumer(sub),
+        parser=_parse,
         decoder=_raw_body,
         ack_policy=AckPolicy.MANUAL,
         title=f"{subject}:{sub.name}",

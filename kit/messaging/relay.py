@@ -169,12 +169,13 @@ class OutboxRelay:
     async def _publish(self, row: PendingEvent) -> asyncio.Future[Any]:
         """Send one event under a PRODUCER span that continues the trace stored with it."""
         parent = MESSAGE_PROPAGATOR.extract({"traceparent": row.traceparent}) if row.traceparent else None
+        event_id = str(row.id)
         span = tracer.start_span(
             f"{row.subject} publish", context=parent, kind=trace.SpanKind.PRODUCER,
             attributes={"messaging.system": "nats", "messaging.destination.name": row.subject,
-                        "messaging.message.id": str(row.id), "kakawari.service": self.service},
+                        "messaging.message.id": event_id, "kakawari.service": self.service},
         )
-        headers = {"Nats-Msg-Id": str(row.id)}
+        headers = {"Nats-Msg-Id": event_id}
         MESSAGE_PROPAGATOR.inject(headers, context=trace.set_span_in_context(span))
         try:
             future = await self.js.publish_async(row.subject, row.envelope.encode(), headers=headers)

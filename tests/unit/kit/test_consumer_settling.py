@@ -6,8 +6,10 @@ import asyncio
 from types import SimpleNamespace
 from typing import Any, cast
 
+from nats.aio.msg import Msg
+
 from kit.contracts.registry import MemberApproved
-from kit.messaging.consumer import SubscriptionBinding
+from kit.messaging.consumer import SubscriptionBinding, _parse
 from kit.messaging.envelope import Envelope
 from kit.messaging.handlers import Subscription
 from kit.messaging.inbox import APPLIED, InboxApplier
@@ -82,3 +84,11 @@ async def test_a_failed_delivery_is_nacked_with_backoff_and_nothing_is_acked_bef
     applier.futures[1].set_exception(RuntimeError("handler failed"))
     await binding.drain()
     assert (ok.settled, failing.settled) == (["ack"], ["nack 2.0"])
+
+
+async def test_the_faststream_message_id_is_the_event_id() -> None:
+    event_id = "0190f3c2-0000-7000-8000-000000000001"
+    parsed = await _parse(Msg(_client=cast(Any, None), subject="kakawari.registry.member.approved.v1",
+                              data=b"{}", headers={"Nats-Msg-Id": event_id}))
+    assert parsed.message_id == event_id and parsed.correlation_id == event_id
+    assert parsed.body == b"{}" and parsed.headers == {"Nats-Msg-Id": event_id}

@@ -8,10 +8,10 @@ from typing import Any, TypeVar
 from uuid import UUID
 
 import uuid_utils
-from opentelemetry import propagate
 from pydantic import BaseModel, ConfigDict, Field
 
 from kit.contracts.base import EventContract
+from kit.telemetry.tracing import MESSAGE_PROPAGATOR
 
 C = TypeVar("C", bound=EventContract)
 
@@ -41,7 +41,7 @@ class Envelope(BaseModel):
     def wrap(cls, event: EventContract, *, producer: str) -> Envelope:
         """Wrap a contract, capturing the current trace so the consumer continues it."""
         carrier: dict[str, str] = {}
-        propagate.inject(carrier)
+        MESSAGE_PROPAGATOR.inject(carrier)  # W3C fields, whatever OTEL_PROPAGATORS says for HTTP
         return cls(
             type=event.event_type,
             version=event.event_version,

@@ -24,6 +24,7 @@ from uuid import UUID
 
 from nats.js import JetStreamContext
 from opentelemetry import trace
+from opentelemetry.trace import Span, Status, StatusCode
 from sqlalchemy import func, select, update
 
 from kit.db.engine import Database
@@ -143,8 +144,20 @@ class OutboxRelay:
 
     async def _publish_all(self, rows: Sequence[PendingEvent]) -> list[Any]:
         """Pipelined: every publish goes out before any PubAck is awaited. Returns acks or errors."""
-        pending = [await self._publish(row) for row in rows]
-        return await asyncio.wait_for(asyncio.gather(*pending, return_exceptions=True), self.publish_timeout_s)
+        sent: list[tuple[asyncio.Future[Any], Span]] = []
+        try:
+            for row in rows:
+                sent.append(await self._publish(row))
+            done = await asyncio.wait_for(asyncio.gather(*(future for future, _ in sent), return_exceptions=True),
+                                          self.publish_timeout_s)
+            for (_, span), result in zip(sent, done, strict=True):
+                if isinstance(result, BaseException):
+                    span.set_status(Status(StatusCode.ERROR, repr(result)))
+            return done
+        finally:
+            # The acks of a batch come back together: end their spans here rather than one callback each.
+            for _, span in sent:
+                span.end()
 
     async def _mark(self, session: Any, rows: Sequence[PendingEvent], done: list[Any]) -> None:
         published = [row.id for row, result in zip(rows, done, strict=True) if not isinstance(result, BaseException)]
@@ -166,7 +179,7 @@ class OutboxRelay:
             metrics.OUTBOX_PUBLISH_ERRORS.labels(self.service).inc(len(failed))
             raise RuntimeError(f"{len(failed)} of {len(rows)} publishes failed: {failed[0][1]!r}")
 
-    async def _publish(self, row: PendingEvent) -> asyncio.Future[Any]:
+    async def _publish(self, row: PendingEvent) -> tuple[asyncio.Future[Any], Span]:
         """Send one event under a PRODUCER span that continues the trace stored with it."""
         parent = MESSAGE_PROPAGATOR.extract({"traceparent": row.traceparent}) if row.traceparent else None
         event_id = str(row.id)
@@ -182,8 +195,7 @@ class OutboxRelay:
         except BaseException:
             span.end()
             raise
-        future.add_done_callback(lambda _: span.end())
-        return future
+        return future, span
 
     async def backlog(self) -> tuple[int, float]:
         """How many events wait, and the age in seconds of the oldest."""

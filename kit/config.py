@@ -45,6 +45,8 @@ class Settings:
     seed_demo: bool = True
     retry_backoff_s: tuple[float, ...] = (1.0, 5.0, 30.0, 120.0)
     max_deliver: int = 5
+    outbox_retention_days: float = 7.0  # published outbox rows; pending ones are never deleted
+    inbox_retention_days: float = 30.0  # inbox rows: as long as the streams keep messages (max_age)
 
     @property
     def production(self) -> bool:
@@ -86,4 +88,6 @@ class Settings:
             seed_demo=(_env("KAKAWARI_SEED_DEMO", "1") or "1") not in ("0", "false", "no"),
             retry_backoff_s=tuple(float(x) for x in backoff.split(",")) if backoff else cls.retry_backoff_s,
             max_deliver=int(_env("KAKAWARI_MAX_DELIVER", "5") or 5),
+            outbox_retention_days=float(_env("KAKAWARI_OUTBOX_RETENTION_DAYS", "7") or 7),
+            inbox_retention_days=float(_env("KAKAWARI_INBOX_RETENTION_DAYS", "30") or 30),
         )

@@ -24,6 +24,7 @@ from kit.messaging.consumer import SubscriptionBinding, bind_subscription
 from kit.messaging.dlq import DeadLetters
 from kit.messaging.inbox import InboxApplier
 from kit.messaging.relay import OutboxRelay, PendingEvent
+from kit.messaging.retention import MessagingRetention, Retention
 from kit.messaging.subjects import Naming
 from kit.messaging.topology import RetryPolicy, Topology
 from kit.service import ServiceDefinition
@@ -77,6 +78,10 @@ class ServiceRuntime:
         ]
         self._declare_publishers()
         self._monitor = Loop(f"{self.name}-monitor", self._refresh_gauges)
+        self.retention = MessagingRetention(
+            service=self.name, db=self.db, tables=definition.tables,
+            retention=Retention(outbox_days=settings.outbox_retention_days, inbox_days=settings.inbox_retention_days),
+        )
         self.started = False
         self.app = self._build_app()
 
@@ -148,10 +153,12 @@ class ServiceRuntime:
         await self.broker.start()
         self.relay.start()
         self._monitor.start()
+        self.retention.start()
         self.started = True
 
     async def stop(self) -> None:
         self.started = False
+        await self.retention.stop()
         await self._monitor.stop()
         if self.relay:
             await self.relay.stop()

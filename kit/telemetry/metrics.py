@@ -6,6 +6,9 @@ from prometheus_client import CONTENT_TYPE_LATEST, Counter, Gauge, Histogram, ge
 
 OUTBOX_PUBLISHED = Counter("kakawari_outbox_published_total", "Events published by the relay", ["service"])
 OUTBOX_PUBLISH_ERRORS = Counter("kakawari_outbox_publish_errors_total", "Failed publishes", ["service"])
+MESSAGING_PRUNED = Counter(
+    "kakawari_messaging_pruned_total", "Outbox and inbox rows deleted once past their retention", ["service", "table"]
+)
 OUTBOX_BACKLOG = Gauge("kakawari_outbox_backlog", "Events waiting in the outbox", ["service"])
 OUTBOX_OLDEST_AGE = Gauge("kakawari_outbox_oldest_age_seconds", "Age of the oldest pending event", ["service"])
 EVENTS_HANDLED = Counter(

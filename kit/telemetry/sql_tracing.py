@@ -32,8 +32,10 @@ class StatementTracing:
         # A span's name says which service's database: "INSERT registry", not a file path.
         self._label = Path(database).stem if system == "sqlite" else database
         self._attributes: dict[str, str | int] = {"db.system.name": system, "db.namespace": database}
-        if url.host:
-            self._attributes["server.address"] = url.host
+        # A Unix socket comes as ?host=/path (PostgreSQL): its path is the address.
+        host = url.host or url.query.get("host")
+        if host:
+            self._attributes["server.address"] = host if isinstance(host, str) else host[0]
         if url.port:
             self._attributes["server.port"] = url.port
         event.listen(engine, "before_cursor_execute", self._before)

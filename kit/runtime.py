@@ -82,6 +82,7 @@ class ServiceRuntime:
             service=self.name, db=self.db, tables=definition.tables,
             retention=Retention(outbox_days=settings.outbox_retention_days, inbox_days=settings.inbox_retention_days),
         )
+        self._pruner = Loop(f"{self.name}-messaging-retention", self.retention.cycle)
         self.started = False
         self.app = self._build_app()
 
@@ -153,12 +154,12 @@ class ServiceRuntime:
         await self.broker.start()
         self.relay.start()
         self._monitor.start()
-        self.retention.start()
+        self._pruner.start()
         self.started = True
 
     async def stop(self) -> None:
         self.started = False
-        await self.retention.stop()
+        await self._pruner.stop()
         await self._monitor.stop()
         if self.relay:
             await self.relay.stop()

@@ -4,17 +4,19 @@ an in-memory span exporter, and `platform_factory` to run isolated copies of the
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Callable, Iterator
-from contextlib import AbstractAsyncContextManager
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from pathlib import Path
 from typing import Any
 
 import pytest
 from opentelemetry.sdk.trace.export import SimpleSpanProcessor
 from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
+from sqlalchemy import MetaData
 
+from kit.db.engine import Database, open_database
 from kit.eventloop import loop_factory
 from kit.telemetry.tracing import install_provider
-from tests.support.platform import RunningPlatform, running_platform
+from tests.support.platform import RunningPlatform, database_urls, running_platform
 from tests.support.servers import nats_server, postgres_server
 
 _EXPORTER = InMemorySpanExporter()
@@ -57,6 +59,28 @@ def platform_factory(
 
     def make(**kwargs: Any) -> AbstractAsyncContextManager[RunningPlatform]:
         return running_platform(backend=backend, nats_url=nats_url, tmp=tmp_path, pg_admin=pg_admin, **kwargs)
+
+    return make
+
+
+@pytest.fixture
+def fresh_database(
+    backend: str, tmp_path: Path, request: pytest.FixtureRequest
+) -> Callable[[MetaData], AbstractAsyncContextManager[Database]]:
+    """`async with fresh_database(metadata) as db`: an empty database of the test's backend with
+    those tables, disposed (and on PostgreSQL dropped) afterwards."""
+    pg_admin = request.getfixturevalue("pg_admin_url") if backend == "postgresql" else None
+
+    @asynccontextmanager
+    async def make(metadata: MetaData) -> AsyncIterator[Database]:
+        async with database_urls(backend, ["fresh"], tmp_path, pg_admin) as urls:
+            db = open_database(urls["fresh"])
+            try:
+                async with db.engine.begin() as conn:
+                    await conn.run_sync(metadata.create_all)
+                yield db
+            finally:
+                await db.dispose()
 
     return make
 

@@ -24,7 +24,6 @@ from sqlalchemy import Delete, delete, select, tuple_
 from kit.db.engine import Database
 from kit.db.types import utcnow
 from kit.messaging.tables import PUBLISHED, MessagingTables
-from kit.tasks import Loop
 from kit.telemetry import metrics
 
 log = logging.getLogger(__name__)
@@ -45,20 +44,12 @@ class MessagingRetention:
         self.outbox = tables.outbox
         self.inbox = tables.inbox
         self.retention = retention
-        self._loop = Loop(f"{service}-messaging-retention", self._cycle)
 
-    def start(self) -> None:
-        self._loop.start()
-
-    async def stop(self) -> None:
-        await self._loop.stop()
-
-    async def _cycle(self) -> None:
+    async def cycle(self) -> None:
+        """One pass, then a pause: the body of the service's retention `Loop`."""
         try:
             await self.prune_once()
-        except asyncio.CancelledError:
-            raise
-        except Exception:  # noqa: BLE001 - the next cycle tries again; nothing is half-deleted
+        except Exception:  # noqa: BLE001 - the next pass tries again; every batch is its own transaction
             log.exception("messaging.retention.failed", extra={"service": self.service})
         await asyncio.sleep(self.retention.interval_s)
 

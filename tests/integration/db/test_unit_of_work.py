@@ -3,7 +3,6 @@ and every way out of the block gives its connection back to the pool."""
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -11,12 +10,11 @@ from sqlalchemy import Column, Integer, MetaData, String, Table, func, insert, s
 from sqlalchemy.exc import IntegrityError
 
 from bench import probe
-from kit.db.engine import Database, open_database
+from kit.db.engine import Database
 from kit.db.uow import OutboxWriter, UnitOfWorkFactory
 from kit.messaging.relay import PendingEvent
 from kit.messaging.subjects import Naming
 from kit.messaging.tables import messaging_tables
-from tests.support.platform import database_urls
 
 METADATA = MetaData()
 TABLES = messaging_tables(METADATA)
@@ -24,20 +22,13 @@ NOTES = Table("notes", METADATA, Column("id", Integer, primary_key=True), Column
 
 
 @pytest.fixture
-async def uow(backend: str, tmp_path: Path, request: pytest.FixtureRequest) -> Any:
-    pg_admin = request.getfixturevalue("pg_admin_url") if backend == "postgresql" else None
-    async with database_urls(backend, ["uow"], tmp_path, pg_admin) as urls:
-        db = open_database(urls["uow"])
-        async with db.engine.begin() as conn:
-            await conn.run_sync(METADATA.create_all)
+async def uow(fresh_database: Any) -> Any:
+    async with fresh_database(METADATA) as db:
         handed_over: list[PendingEvent] = []
         factory = UnitOfWorkFactory(db, OutboxWriter(producer="benchsrc", tables=TABLES, naming=Naming("t")),
                                     on_commit=handed_over.extend)
         factory.handed_over = handed_over  # type: ignore[attr-defined]
-        try:
-            yield factory
-        finally:
-            await db.dispose()
+        yield factory
 
 
 async def _counts(db: Database) -> tuple[int, int]:

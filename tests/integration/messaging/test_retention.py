@@ -4,19 +4,16 @@ from __future__ import annotations
 
 import uuid
 from datetime import timedelta
-from pathlib import Path
 from typing import Any
 
 import pytest
 from sqlalchemy import MetaData, func, insert, select
 
-from kit.db.engine import open_database
 from kit.db.types import utcnow
 from kit.messaging.envelope import new_event_id
 from kit.messaging.retention import MessagingRetention, Retention
 from kit.messaging.tables import PENDING, PUBLISHED, messaging_tables
 from kit.telemetry import metrics
-from tests.support.platform import database_urls
 
 METADATA = MetaData()
 TABLES = messaging_tables(METADATA)
@@ -35,16 +32,9 @@ def _inbox_row(age_days: float) -> dict[str, Any]:
 
 
 @pytest.fixture
-async def db(backend: str, tmp_path: Path, request: pytest.FixtureRequest) -> Any:
-    pg_admin = request.getfixturevalue("pg_admin_url") if backend == "postgresql" else None
-    async with database_urls(backend, ["retention"], tmp_path, pg_admin) as urls:
-        database = open_database(urls["retention"])
-        async with database.engine.begin() as conn:
-            await conn.run_sync(METADATA.create_all)
-        try:
-            yield database
-        finally:
-            await database.dispose()
+async def db(fresh_database: Any) -> Any:
+    async with fresh_database(METADATA) as database:
+        yield database
 
 
 async def test_only_rows_past_their_retention_are_deleted(db: Any) -> None:
@@ -73,3 +63,17 @@ async def test_only_rows_past_their_retention_are_deleted(db: Any) -> None:
     assert await retention.prune_once(now=NOW) == {"outbox": 0, "inbox": 0}
     async with db.readers() as session:
         assert (await session.execute(select(func.count()).select_from(TABLES.outbox))).scalar_one() == 2
+
+
+async def test_a_failed_pass_is_logged_and_the_loop_goes_on(
+    db: Any, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    retention = MessagingRetention(service="retention-test", db=db, tables=TABLES,
+                                   retention=Retention(interval_s=0))
+
+    async def broken(now: Any = None) -> dict[str, int]:
+        raise RuntimeError("database is locked")
+
+    monkeypatch.setattr(retention, "prune_once", broken)
+    await retention.cycle()  # returns, so the Loop runs it again
+    assert any(r.message == "messaging.retention.failed" for r in caplog.records)

@@ -1,10 +1,10 @@
 """One event loop for every entry point: uvloop where it is installed, asyncio's own elsewhere.
 
-Why: an event's trip through the platform is mostly loop machinery (futures, callbacks,
-locks, socket reads from NATS), and uvloop runs that machinery in C: in `make bench`
-it took about 8 % less CPU per event than asyncio's loop. uvicorn already picks it
-(`loop="auto"`), so `kakawari up` and `kakawari serve` get it there; commands, the
-benchmark and the test suite get the same loop from here.
+Why: each event passes through a good deal of loop machinery (futures, callbacks, locks,
+socket reads from NATS), which uvloop runs in C: in alternating `make bench` runs it took
+3 to 6 % less CPU per event than asyncio's loop. uvicorn already picks it (`loop="auto"`),
+so `kakawari up` and `kakawari serve` get it there; commands, the benchmark and the test
+suite get the same loop from here.
 """
 
 from __future__ import annotations

@@ -11,14 +11,15 @@ from __future__ import annotations
 
 import asyncio
 import os
-from contextlib import AbstractAsyncContextManager, nullcontext
+from collections.abc import AsyncIterator
+from contextlib import AbstractAsyncContextManager, asynccontextmanager, nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import event
 from sqlalchemy.engine import make_url
-from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 
 from kit.db.checkpoint import WalCheckpointer
 from kit.db.sqlite_inline import inline_creator
@@ -71,6 +72,34 @@ class Database:
     # cheaper than letting them spin in SQLite's busy handler; PostgreSQL needs no queue.
     write_lock: AbstractAsyncContextManager[object] = field(default_factory=nullcontext)
     checkpointer: WalCheckpointer | None = None
+    # SQLite's writers, queued by `write_lock`, take turns on one connection kept open, rather
+    # than each checking one out of the pool and resetting it on return: 30 µs of a 196 µs
+    # unit of work. PostgreSQL writers run side by side, each on a pooled connection.
+    _writer: AsyncConnection | None = None
+
+    @property
+    def write_in_progress(self) -> bool:
+        """True while SQLite's shared writer connection is inside a transaction."""
+        return self._writer is not None and not self._writer.closed and self._writer.in_transaction()
+
+    async def write_session(self) -> AsyncSession:
+        """A session for one write transaction. On SQLite, hold `write_lock` while it is open."""
+        if self.dialect != "sqlite":
+            return self.sessions()
+        if self._writer is None or self._writer.closed:
+            self._writer = await self.engine.connect()
+        elif self._writer.in_transaction():  # a writer cancelled mid-rollback left it open
+            await self._writer.rollback()
+        return AsyncSession(bind=self._writer, expire_on_commit=False)
+
+    @asynccontextmanager
+    async def writing(self) -> AsyncIterator[AsyncSession]:
+        """One write transaction, queued behind SQLite's other writers: committed if the block
+        ends normally, rolled back if it raises."""
+        async with self.write_lock:
+            session = await self.write_session()
+            async with session, session.begin():
+                yield session
 
     def start(self) -> None:
         """Start background upkeep (SQLite WAL checkpoints), for a long-running service."""
@@ -92,6 +121,8 @@ class Database:
     async def dispose(self) -> None:
         if self.checkpointer is not None:
             await self.checkpointer.stop()
+        if self._writer is not None:
+            await self._writer.close()
         await self.engine.dispose()
 
 

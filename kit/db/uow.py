@@ -69,9 +69,11 @@ OnCommit = Callable[[list[PendingEvent]], None]
 
 
 class UnitOfWork:
+    session: AsyncSession  # open from entering the block until leaving it
+
     def __init__(self, db: Database, outbox: OutboxWriter, on_commit: OnCommit) -> None:
+        self._db = db
         self._lock = db.write_lock
-        self.session = db.sessions()
         self._outbox = outbox
         self._on_commit = on_commit
         self.events: list[Envelope] = []
@@ -97,6 +99,11 @@ class UnitOfWork:
 
     async def __aenter__(self) -> UnitOfWork:
         await self._lock.__aenter__()
+        try:
+            self.session = await self._db.write_session()
+        except BaseException:
+            await self._lock.__aexit__(None, None, None)
+            raise
         return self
 
     async def __aexit__(

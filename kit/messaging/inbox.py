@@ -134,7 +134,7 @@ class InboxApplier:
         """One transaction for the batch; returns each delivery's outcome and the outbox rows it wrote."""
         for delivery in batch:
             delivery.reset()
-        async with self.db.write_lock, self.db.sessions() as session, session.begin():
+        async with self.db.writing() as session:
             if careful:
                 outcomes = [await self._in_savepoint(session, d) for d in batch]
             else:

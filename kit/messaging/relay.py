@@ -113,7 +113,7 @@ class OutboxRelay:
     async def _publish_hot(self, batch: list[PendingEvent]) -> None:
         # Publish first, then take the write lock only for the short UPDATE that marks them.
         outcome = await self._publish_all(batch)
-        async with self.db.write_lock, self.db.sessions() as session, session.begin():
+        async with self.db.writing() as session:
             await self._mark(session, batch, outcome)
 
     async def drain_once(self) -> int:
@@ -122,7 +122,7 @@ class OutboxRelay:
         query = query.where(self.outbox.c.state == PENDING).order_by(self.outbox.c.id).limit(self.batch_size)
         if self.db.dialect == "postgresql":
             # Several replicas may relay at once: each takes rows the others have not locked.
-            async with self.db.sessions() as session, session.begin():
+            async with self.db.writing() as session:
                 rows = (await session.execute(query.with_for_update(skip_locked=True))).all()
                 fresh = self._not_inflight(rows)
                 if fresh:
@@ -134,7 +134,7 @@ class OutboxRelay:
         fresh = self._not_inflight(rows)
         if fresh:
             outcome = await self._publish_all(fresh)
-            async with self.db.write_lock, self.db.sessions() as session, session.begin():
+            async with self.db.writing() as session:
                 await self._mark(session, fresh, outcome)
         return len(rows)
 

@@ -78,7 +78,7 @@ class MessagingRetention:
     async def _in_batches(self, statement: Delete) -> int:
         total = 0
         while True:
-            async with self.db.write_lock, self.db.sessions() as session, session.begin():
+            async with self.db.writing() as session:
                 result = await session.execute(statement)
             count = int(result.rowcount)  # type: ignore[attr-defined]
             total += count

@@ -92,7 +92,7 @@ class Mailer:
             error = repr(exc)
         finally:
             otel_context.detach(token)
-        async with self.db.write_lock, self.db.sessions() as session, session.begin():
+        async with self.db.writing() as session:
             row = await session.get(EmailDelivery, delivery.id)
             if row is None:
                 return

@@ -24,12 +24,12 @@ async def test_statements_are_client_spans_in_the_callers_trace(
         trace_statements(db.engine.sync_engine)
         spans.clear()
         with trace.get_tracer("test").start_as_current_span("use case") as parent:
-            async with db.sessions() as session, session.begin():
+            async with db.writing() as session:
                 await session.execute(insert(NOTES).values(id=1, body="approved"))
             async with db.readers() as session:
                 assert (await session.execute(select(NOTES.c.body))).scalar_one() == "approved"
             with pytest.raises(IntegrityError):
-                async with db.sessions() as session, session.begin():
+                async with db.writing() as session:
                     await session.execute(insert(NOTES).values(id=1, body="again"))
 
     finished = [s for s in spans.get_finished_spans() if s.kind == SpanKind.CLIENT]

@@ -17,7 +17,7 @@ NOTES = Table("notes", METADATA, Column("id", Integer, primary_key=True), Column
 
 async def _write(db, rows: int) -> None:  # type: ignore[no-untyped-def]
     for i in range(rows):  # one small transaction each, like a stream of use cases
-        async with db.write_lock, db.sessions() as session, session.begin():
+        async with db.writing() as session:
             await session.execute(insert(NOTES).values(body=f"note {i} " + "x" * 200))
 
 

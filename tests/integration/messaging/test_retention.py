@@ -42,7 +42,7 @@ async def test_only_rows_past_their_retention_are_deleted(db: Any) -> None:
     kept = [_outbox_row(PUBLISHED, 6), _outbox_row(PENDING, 60)]  # recent, and never sent: both stay
     old_applied = [_inbox_row(31) for _ in range(3)]
     recent_applied = [_inbox_row(29)]
-    async with db.sessions() as session, session.begin():
+    async with db.writing() as session:
         await session.execute(insert(TABLES.outbox), old_published + kept)
         await session.execute(insert(TABLES.inbox), old_applied + recent_applied)
     pruned = metrics.MESSAGING_PRUNED.labels("retention-test", "outbox")

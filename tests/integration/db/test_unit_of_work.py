@@ -4,6 +4,7 @@ connection outside any transaction)."""
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -11,7 +12,7 @@ from sqlalchemy import Column, Integer, MetaData, String, Table, func, insert, s
 from sqlalchemy.exc import IntegrityError
 
 from bench import probe
-from kit.db.engine import Database
+from kit.db.engine import Database, open_database
 from kit.db.uow import OutboxWriter, UnitOfWorkFactory
 from kit.messaging.relay import PendingEvent
 from kit.messaging.subjects import Naming
@@ -92,3 +93,23 @@ async def test_a_failing_outbox_insert_undoes_the_state_change(uow: Any) -> None
     assert await _counts(uow.db) == (0, 1)
     assert len(uow.handed_over) == 1
     assert _checked_out(uow.db) == 0
+
+
+async def test_sqlite_writer_recovers_from_a_transaction_left_open(tmp_path: Path) -> None:
+    """A writer cancelled while rolling back can leave the shared connection in a transaction:
+    the next writer rolls it back first instead of failing on BEGIN."""
+    db = open_database(f"sqlite:///{tmp_path / 'w.db'}")
+    try:
+        async with db.engine.begin() as conn:
+            await conn.run_sync(METADATA.create_all)
+        abandoned = await db.write_session()
+        await abandoned.begin()
+        await abandoned.execute(insert(NOTES).values(body="never committed"))
+        assert db.write_in_progress
+        async with db.writing() as session:
+            await session.execute(insert(NOTES).values(body="committed"))
+        assert not db.write_in_progress
+        async with db.readers() as session:
+            assert (await session.execute(select(NOTES.c.body))).scalars().all() == ["committed"]
+    finally:
+        await db.dispose()

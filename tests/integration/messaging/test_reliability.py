@@ -9,6 +9,7 @@ from uuid import uuid4
 import pytest
 from opentelemetry import trace
 from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
+from opentelemetry.trace import StatusCode
 from sqlalchemy import func, select
 
 from kit.messaging.envelope import Envelope
@@ -70,7 +71,9 @@ async def test_a_crash_between_commit_and_publish_still_delivers_once(platform_f
             await restarted.stop()
 
 
-async def test_b_handler_failing_twice_then_succeeding_applies_once(platform_factory) -> None:  # type: ignore[no-untyped-def]
+async def test_b_handler_failing_twice_then_succeeding_applies_once(  # type: ignore[no-untyped-def]
+    platform_factory, spans: InMemorySpanExporter
+) -> None:
     async with platform_factory(definitions=QA, tweak=lambda s: s.with_(max_deliver=5)) as p:
         PLAN.fail_first["flaky"] = 2
         await emit(p["qaprod"], 1, "flaky")
@@ -79,6 +82,15 @@ async def test_b_handler_failing_twice_then_succeeding_applies_once(platform_fac
         assert PLAN.deliveries("flaky") == 3
         assert await effect_count(p["qacons"], "flaky") == 1
         assert await p["qacons"].dlq.count() == 0  # type: ignore[union-attr]
+    # Each run of the handler is a CONSUMER span in the event's trace, and a failed one says why.
+    # A failing delivery runs twice (in its group's transaction, then alone in a savepoint), so
+    # two failed deliveries and one good one make five spans.
+    runs = sorted((s for s in spans.get_finished_spans() if s.name == "qacons-ping apply"),
+                  key=lambda s: s.start_time or 0)
+    assert len({s.context.trace_id for s in runs}) == 1
+    assert [s.status.status_code for s in runs] == [StatusCode.ERROR] * 4 + [StatusCode.UNSET]
+    assert all("planned failure" in (s.status.description or "") for s in runs[:4])
+    assert all([e.name for e in s.events] == ["exception"] for s in runs[:4]) and not runs[4].events
 
 
 async def test_c_the_same_event_delivered_twice_is_applied_once(platform_factory) -> None:  # type: ignore[no-untyped-def]

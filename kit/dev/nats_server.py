@@ -47,19 +47,20 @@ class EmbeddedNats:
 
     def start(self, timeout_s: float = 15.0) -> EmbeddedNats:
         self.store_dir.mkdir(parents=True, exist_ok=True)
-        log = (self.store_dir / "nats-server.log").open("ab")
-        self.process = subprocess.Popen(
-            [nats_binary(), "-a", "127.0.0.1", "-p", str(self.port), "-js", "-sd", str(self.store_dir),
-             "--server_name", "kakawari-embedded"],
-            stdout=log, stderr=subprocess.STDOUT,
-            # Own session: a terminal's Ctrl-C reaches us, and we stop NATS after the services drain.
-            start_new_session=True,
-            preexec_fn=_die_with_parent,
-        )
+        log_path = self.store_dir / "nats-server.log"
+        with log_path.open("ab") as log:  # the child writes to its own copy of the descriptor
+            self.process = subprocess.Popen(
+                [nats_binary(), "-a", "127.0.0.1", "-p", str(self.port), "-js", "-sd", str(self.store_dir),
+                 "--server_name", "kakawari-embedded"],
+                stdout=log, stderr=subprocess.STDOUT,
+                # Own session: a terminal's Ctrl-C reaches us, and we stop NATS after the services drain.
+                start_new_session=True,
+                preexec_fn=_die_with_parent,
+            )
         deadline = time.monotonic() + timeout_s
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
-                raise RuntimeError(f"nats-server exited with {self.process.returncode}; see {log.name}")
+                raise RuntimeError(f"nats-server exited with {self.process.returncode}; see {log_path}")
             try:
                 with socket.create_connection(("127.0.0.1", self.port), timeout=0.2):
                     return self

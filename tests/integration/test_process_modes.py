@@ -49,6 +49,8 @@ def stop(process: subprocess.Popen[bytes], sig: int = signal.SIGINT, timeout_s: 
     started = time.monotonic()
     process.send_signal(sig)
     process.wait(timeout_s)
+    if process.stderr is not None:
+        process.stderr.close()
     return time.monotonic() - started
 
 

@@ -44,6 +44,7 @@ class MessagingRetention:
         self.outbox = tables.outbox
         self.inbox = tables.inbox
         self.retention = retention
+        self._pruned = {table: metrics.MESSAGING_PRUNED.labels(service, table) for table in ("outbox", "inbox")}
 
     async def cycle(self) -> None:
         """One pass, then a pause: the body of the service's retention `Loop`."""
@@ -71,8 +72,7 @@ class MessagingRetention:
                 delete(inbox).where(tuple_(inbox.c.consumer, inbox.c.event_id).in_(old_applied))),
         }
         for table, count in removed.items():
-            if count:
-                metrics.MESSAGING_PRUNED.labels(self.service, table).inc(count)
+            self._pruned[table].inc(count)
         return removed
 
     async def _in_batches(self, statement: Delete) -> int:

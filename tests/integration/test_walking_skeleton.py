@@ -111,7 +111,8 @@ async def test_readyz_names_every_service(platform: RunningPlatform) -> None:
     assert set(response.json()["services"]) == {"registry", "forum", "matching", "notify"}
     metrics = (await platform.client.get("/metrics")).text
     for name in ("kakawari_outbox_backlog", "kakawari_outbox_oldest_age_seconds", "kakawari_consumer_lag",
-                 "kakawari_dlq_messages", "kakawari_event_loop_lag_seconds_count"):
+                 "kakawari_dlq_messages", "kakawari_event_loop_lag_seconds_count",
+                 'kakawari_messaging_pruned_total{service="registry",table="outbox"}'):
         assert name in metrics
     if platform["registry"].db.dialect == "sqlite":  # the WAL's size, set once the monitor has run
 

@@ -22,6 +22,7 @@ import tempfile
 import time
 from contextlib import AsyncExitStack
 from pathlib import Path
+from typing import Any
 
 import nats
 
@@ -50,7 +51,7 @@ async def create_schema(url: str, definition: object) -> None:
     await db.dispose()
 
 
-async def produce(source: ServiceRuntime, seq: int, per_tx: int = 1) -> None:
+async def produce(source: ServiceRuntime[Any], seq: int, per_tx: int = 1) -> None:
     """One unit of work that emits `per_tx` events (1: a typical use case)."""
     async with source.uow() as tx:
         for k in range(per_tx):
@@ -67,7 +68,7 @@ async def wait_handled(target: int, timeout_s: float) -> None:
 
 
 async def sustained(
-    source: ServiceRuntime, n: int, concurrency: int, per_tx: int, window: int
+    source: ServiceRuntime[Any], n: int, concurrency: int, per_tx: int, window: int
 ) -> tuple[float, float, list[float]]:
     """Returns events/s, this process's CPU µs per event (steadier than wall time on a shared VM), latencies."""
     probe.latencies_ms.clear()
@@ -93,7 +94,7 @@ async def sustained(
     return n / elapsed, cpu / n * 1e6, list(probe.latencies_ms)
 
 
-async def paced(source: ServiceRuntime, rate: float, seconds: float) -> list[float]:
+async def paced(source: ServiceRuntime[Any], rate: float, seconds: float) -> list[float]:
     probe.latencies_ms.clear()
     total = int(rate * seconds)
     start = time.perf_counter()

@@ -15,7 +15,7 @@ from kit.contracts.base import EventContract
 from kit.db.types import ServiceBase, service_metadata
 from kit.messaging.handlers import EventRouter, HandlerContext
 from kit.messaging.tables import messaging_tables
-from kit.service import ServiceDefinition
+from kit.service import ServiceCore, ServiceDefinition
 
 
 class ProbeSent(EventContract):
@@ -43,7 +43,7 @@ class ProbeEffect(_DstBase):
 
 latencies_ms: list[float] = []
 handled_hooks: list[Callable[[], None]] = []  # the benchmark's flow control hooks in here
-sink = EventRouter("benchdst")
+sink: EventRouter[ServiceCore] = EventRouter("benchdst")
 
 
 def _handled(sent_at: float) -> None:
@@ -53,15 +53,21 @@ def _handled(sent_at: float) -> None:
 
 
 @sink.on(ProbeSent, name="benchdst-probe")
-async def apply_probe(event: ProbeSent, ctx: HandlerContext) -> None:
+async def apply_probe(event: ProbeSent, ctx: HandlerContext[ServiceCore]) -> None:
     """Write the effect; note the end-to-end latency once it is committed."""
     ctx.session.add(ProbeEffect(event_id=ctx.envelope.id, seq=event.seq))
     ctx.after_commit(lambda: _handled(event.sent_at))
 
 
-SOURCE = ServiceDefinition(name="benchsrc", title="bench source", api=APIRouter(), handlers=EventRouter("benchsrc"),
+def _core(core: ServiceCore) -> ServiceCore:
+    return core
+
+
+SOURCE = ServiceDefinition(name="benchsrc", title="bench source", bootstrap=_core, api=APIRouter(),
+                           handlers=EventRouter[ServiceCore]("benchsrc"),
                            metadata=_SrcBase.metadata, tables=messaging_tables(_SrcBase.metadata), migrations=None,
                            produces=[ProbeSent])
-DESTINATION = ServiceDefinition(name="benchdst", title="bench destination", api=APIRouter(), handlers=sink,
+DESTINATION = ServiceDefinition(name="benchdst", title="bench destination", bootstrap=_core, api=APIRouter(),
+                                handlers=sink,
                                 metadata=_DstBase.metadata, tables=messaging_tables(_DstBase.metadata),
                                 migrations=None)

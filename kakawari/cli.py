@@ -58,7 +58,7 @@ def _serve(names: list[str], settings: Settings, nats_url: str, *, port: int) ->
 @app.command()
 def up(port: Annotated[int | None, typer.Option(help="HTTP port (default: PORT or 8000)")] = None) -> None:
     """All-in-one: every service in one process, embedded NATS unless NATS_URL is set."""
-    settings = Settings.from_env()
+    settings = catalog.settings()
     embedded: EmbeddedNats | None = None
     nats_url = settings.nats_url
     if not nats_url:
@@ -78,7 +78,7 @@ def up(port: Annotated[int | None, typer.Option(help="HTTP port (default: PORT o
 @app.command()
 def serve(service: str, port: Annotated[int | None, typer.Option()] = None) -> None:
     """Per-service mode: one service, its own DATABASE_URL, the NATS at NATS_URL."""
-    settings = Settings.from_env()
+    settings = catalog.settings()
     catalog.load(service)  # fail fast on an unknown name
     _serve([service], settings, _resolve_nats(settings), port=port or settings.port)
 
@@ -87,7 +87,7 @@ def serve(service: str, port: Annotated[int | None, typer.Option()] = None) -> N
 def migrate_command(service: Annotated[str, typer.Argument(help="a service, or 'all'")] = "all") -> None:
     """Apply Alembic migrations to a service's database."""
     names = list(catalog.SERVICE_NAMES) if service == "all" else [service]
-    migrate(names, Settings.from_env())
+    migrate(names, catalog.settings())
     console.print(f"migrated: {', '.join(names)}")
 
 
@@ -100,7 +100,7 @@ def _topology(settings: Settings) -> Topology:
 @streams_app.command("apply")
 def streams_apply() -> None:
     """Create or update every stream and durable consumer (run once per release in production)."""
-    settings = Settings.from_env()
+    settings = catalog.settings()
 
     async def run() -> list[str]:
         nc = await nats.connect(_resolve_nats(settings).split(","))
@@ -126,7 +126,7 @@ async def _with_dlq(settings: Settings, action: str, seq: int | None = None) -> 
 @dlq_app.command("list")
 def dlq_list(as_json: Annotated[bool, typer.Option("--json", help="one JSON object a line")] = False) -> None:
     """Show dead letters: id, consumer, subject, event id, tries and the last error."""
-    entries = eventloop.run(_with_dlq(Settings.from_env(), "list"))
+    entries = eventloop.run(_with_dlq(catalog.settings(), "list"))
     if as_json:
         for e in entries:  # type: ignore[attr-defined]
             typer.echo(json.dumps(e.as_dict(), ensure_ascii=False))
@@ -141,7 +141,7 @@ def dlq_list(as_json: Annotated[bool, typer.Option("--json", help="one JSON obje
 def dlq_replay(entry_id: int) -> None:
     """Publish a dead letter again on its original subject, and remove it from the DLQ."""
     try:
-        entry = eventloop.run(_with_dlq(Settings.from_env(), "replay", entry_id))
+        entry = eventloop.run(_with_dlq(catalog.settings(), "replay", entry_id))
     except LookupError as exc:
         console.print(f"[red]{exc}[/]")
         raise typer.Exit(1) from exc

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from typing import Any
 
 from fastapi import FastAPI
 from fastapi.responses import HTMLResponse, RedirectResponse
@@ -24,7 +25,9 @@ def migrate(names: list[str], settings: Settings) -> None:
         log.info("db.migrated", extra={"service": name})
 
 
-def build(names: list[str], settings: Settings, nats_url: str, *, seed: bool) -> tuple[FastAPI, list[ServiceRuntime]]:
+def build(
+    names: list[str], settings: Settings, nats_url: str, *, seed: bool
+) -> tuple[FastAPI, list[ServiceRuntime[Any]]]:
     runtimes = [ServiceRuntime(catalog.load(name), settings, nats_url) for name in names]
 
     async def seed_all() -> None:
@@ -32,7 +35,7 @@ def build(names: list[str], settings: Settings, nats_url: str, *, seed: bool) ->
             return
         for runtime in runtimes:
             if runtime.definition.seed is not None:
-                await runtime.definition.seed(runtime)
+                await runtime.definition.seed(runtime.deps)
                 log.info("demo.seeded", extra={"service": runtime.name})
 
     app = build_host(

@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import os
 import secrets
+from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+
+from kit import defaults
 
 
 def _env(name: str, default: str | None = None) -> str | None:
@@ -43,10 +46,10 @@ class Settings:
     public_base_url: str = "http://127.0.0.1:8000"
     log_level: str = "INFO"
     seed_demo: bool = True
-    retry_backoff_s: tuple[float, ...] = (1.0, 5.0, 30.0, 120.0)
-    max_deliver: int = 5
-    outbox_retention_days: float = 7.0  # published outbox rows; pending ones are never deleted
-    inbox_retention_days: float = 30.0  # inbox rows: as long as the streams keep messages (max_age)
+    retry_backoff_s: tuple[float, ...] = defaults.RETRY_BACKOFF_S
+    max_deliver: int = defaults.MAX_DELIVER
+    outbox_retention_days: float = defaults.OUTBOX_RETENTION_DAYS  # published rows; pending ones are kept
+    inbox_retention_days: float = defaults.INBOX_RETENTION_DAYS
 
     @property
     def production(self) -> bool:
@@ -63,12 +66,14 @@ class Settings:
         return replace(self, **changes)  # type: ignore[arg-type]
 
     @classmethod
-    def from_env(cls) -> Settings:
+    def from_env(cls, services: Iterable[str] = ()) -> Settings:
+        """`services`: the platform's service names, from the composition root, for the
+        per-service `<SERVICE>_DATABASE_URL` overrides."""
         data_dir = Path(_env("KAKAWARI_DATA_DIR", "var") or "var")
         port = int(_env("PORT", "8000") or 8000)
         host = _env("HOST", "127.0.0.1") or "127.0.0.1"
         overrides = {
-            svc: url for svc in ("registry", "forum", "matching", "notify")
+            svc: url for svc in services
             if (url := _env(f"{svc.upper()}_DATABASE_URL"))
         }
         backoff = _env("KAKAWARI_RETRY_BACKOFF")
@@ -87,7 +92,7 @@ class Settings:
             log_level=_env("LOG_LEVEL", "INFO") or "INFO",
             seed_demo=(_env("KAKAWARI_SEED_DEMO", "1") or "1") not in ("0", "false", "no"),
             retry_backoff_s=tuple(float(x) for x in backoff.split(",")) if backoff else cls.retry_backoff_s,
-            max_deliver=int(_env("KAKAWARI_MAX_DELIVER", "5") or 5),
-            outbox_retention_days=float(_env("KAKAWARI_OUTBOX_RETENTION_DAYS", "7") or 7),
-            inbox_retention_days=float(_env("KAKAWARI_INBOX_RETENTION_DAYS", "30") or 30),
+            max_deliver=int(_env("KAKAWARI_MAX_DELIVER") or cls.max_deliver),
+            outbox_retention_days=float(_env("KAKAWARI_OUTBOX_RETENTION_DAYS") or cls.outbox_retention_days),
+            inbox_retention_days=float(_env("KAKAWARI_INBOX_RETENTION_DAYS") or cls.inbox_retention_days),
         )

@@ -9,26 +9,25 @@ is ready, naming each), `/metrics` and, for operators, the dead-letter queue at
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from contextlib import asynccontextmanager
 from typing import Any
 
 from fastapi import Depends, FastAPI, Query, Request
-from fastapi.responses import JSONResponse, Response
 from opentelemetry.instrumentation.fastapi import FastAPIInstrumentor
 
 from kit.errors import NotFound, Unauthorized
 from kit.heap import freeze_after_startup
 from kit.messaging.dlq import DeadLetters
 from kit.runtime import ServiceRuntime
-from kit.telemetry import metrics
 from kit.telemetry.loop_lag import LoopLagMonitor
 from kit.web.auth import bearer_principal
+from kit.web.health import health_routes
 from kit.web.problems import install_problem_handlers
 
 
 def build_host(
-    runtimes: list[ServiceRuntime],
+    runtimes: Sequence[ServiceRuntime[Any]],
     *,
     apply_topology: bool,
     producers: list[str],
@@ -37,7 +36,7 @@ def build_host(
 ) -> FastAPI:
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
-        started: list[ServiceRuntime] = []
+        started: list[ServiceRuntime[Any]] = []
         lag = LoopLagMonitor()
         try:
             for runtime in runtimes:
@@ -57,21 +56,11 @@ def build_host(
     install_problem_handlers(app)
     app.state.runtimes = {r.name: r for r in runtimes}
 
-    @app.get("/healthz")
-    async def healthz() -> dict[str, str]:
-        return {"status": "ok"}
-
-    @app.get("/readyz")
-    async def readyz() -> JSONResponse:
+    async def readiness() -> dict[str, Any]:
         reports = await asyncio.gather(*(r.readiness() for r in runtimes))
-        ready = all(r["ready"] for r in reports)
-        return JSONResponse({"ready": ready, "services": {r["service"]: r for r in reports}},
-                            status_code=200 if ready else 503)
+        return {"ready": all(r["ready"] for r in reports), "services": {r["service"]: r for r in reports}}
 
-    @app.get("/metrics")
-    async def metrics_endpoint() -> Response:
-        body, content_type = metrics.render()
-        return Response(body, media_type=content_type)
+    app.include_router(health_routes(readiness))
 
     def operator(request: Request) -> None:
         who = bearer_principal(request, runtimes[0].settings.secret_key)

@@ -1,7 +1,7 @@
-"""One running service: its database, broker, relay, consumers and web app.
+"""One running service: its database, broker, relay, workers, consumers and web app.
 
-The same runtime serves both deployment modes: all-in-one puts four of them in
-one process, per-service mode runs one. Events cross a real NATS either way.
+The same runtime serves both deployment modes: all-in-one puts every service in one
+process, per-service mode runs one. Events cross a real NATS either way.
 """
 
 from __future__ import annotations
@@ -9,36 +9,40 @@ from __future__ import annotations
 import asyncio
 import logging
 from contextlib import suppress
-from typing import Any
+from typing import Any, Generic, TypeVar
 
-from fastapi import FastAPI, Request
-from fastapi.responses import JSONResponse, Response
+from fastapi import FastAPI
+from fastapi.responses import JSONResponse
 from faststream.nats import NatsBroker
 from faststream.specification import AsyncAPI
 from nats.js import JetStreamContext
 
 from kit.config import Settings
 from kit.db.engine import open_database
-from kit.db.uow import OutboxWriter, UnitOfWorkFactory
 from kit.messaging.consumer import SubscriptionBinding, bind_subscription
 from kit.messaging.dlq import DeadLetters
 from kit.messaging.inbox import InboxApplier
-from kit.messaging.relay import OutboxRelay, PendingEvent
+from kit.messaging.outbox import OutboxWriter, PendingEvent
+from kit.messaging.relay import outbox_backlog, outbox_relay
 from kit.messaging.retention import MessagingRetention, Retention
 from kit.messaging.subjects import Naming
 from kit.messaging.topology import RetryPolicy, Topology
-from kit.service import ServiceDefinition
+from kit.messaging.unit_of_work import UnitOfWorkFactory
+from kit.service import BackgroundWork, ServiceCore, ServiceDefinition
 from kit.tasks import Loop
 from kit.telemetry import metrics
 from kit.telemetry.consume_tracing import ConsumeTracing
 from kit.telemetry.sql_tracing import trace_statements
+from kit.web.health import health_routes
 from kit.web.problems import install_problem_handlers
+from kit.worker import Worker
 
 log = logging.getLogger(__name__)
+D = TypeVar("D")
 
 
-class ServiceRuntime:
-    def __init__(self, definition: ServiceDefinition, settings: Settings, nats_url: str) -> None:
+class ServiceRuntime(Generic[D]):
+    def __init__(self, definition: ServiceDefinition[D], settings: Settings, nats_url: str) -> None:
         self.definition = definition
         self.name = definition.name
         self.settings = settings
@@ -53,6 +57,8 @@ class ServiceRuntime:
         )
         self.outbox = OutboxWriter(producer=self.name, tables=definition.tables, naming=self.naming)
         self.uow = UnitOfWorkFactory(self.db, self.outbox, on_commit=self._hand_over_to_relay)
+        self.core = ServiceCore(name=self.name, settings=settings, db=self.db, uow=self.uow)
+        self.deps: D = definition.bootstrap(self.core)  # the composition root, run once
         self.broker = NatsBroker(
             [u.strip() for u in nats_url.split(",")],
             name=f"kakawari-{self.name}",
@@ -64,13 +70,13 @@ class ServiceRuntime:
             logger=logging.getLogger("kakawari.broker"),
             log_level=logging.DEBUG,
         )
-        self.extras: dict[str, Any] = {}  # service-specific singletons (mailer, gazetteer, ...)
         self.applier = InboxApplier(
-            service=self.name, db=self.db, tables=definition.tables, outbox=self.outbox,
-            on_emit=self._hand_over_to_relay, extras=self.extras,
+            service=self.name, db=self.db, tables=definition.tables, outbox=self.outbox, deps=self.deps,
+            on_emit=self._hand_over_to_relay,
         )
-        self.relay: OutboxRelay | None = None
+        self.relay: Worker[PendingEvent] | None = None
         self.dlq: DeadLetters | None = None
+        self.workers: list[BackgroundWork] = list(definition.workers(self.deps))
         # Bound now, not at start, so the AsyncAPI document lists what the service consumes.
         self.bindings: list[SubscriptionBinding] = [
             bind_subscription(self.broker, sub=sub, topology=self.topology, applier=self.applier)
@@ -112,28 +118,16 @@ class ServiceRuntime:
 
     def _build_app(self) -> FastAPI:
         app = FastAPI(title=f"kakawari {self.name}", description=self.definition.title, version="1.0.0")
-        app.state.runtime = self
+        app.state.deps = self.deps
+        app.state.secret_key = self.settings.secret_key
         install_problem_handlers(app)
         app.include_router(self.definition.api, prefix="/api/v1")
         if self.definition.pages is not None:
             app.include_router(self.definition.pages)
-
-        @app.get("/healthz", include_in_schema=False)
-        async def healthz() -> dict[str, str]:
-            return {"status": "ok", "service": self.name}
-
-        @app.get("/readyz", include_in_schema=False)
-        async def readyz() -> JSONResponse:
-            report = await self.readiness()
-            return JSONResponse(report, status_code=200 if report["ready"] else 503)
-
-        @app.get("/metrics", include_in_schema=False)
-        async def metrics_endpoint() -> Response:
-            body, content_type = metrics.render()
-            return Response(body, media_type=content_type)
+        app.include_router(health_routes(self.readiness, service=self.name))
 
         @app.get("/asyncapi.json", include_in_schema=False)
-        async def asyncapi(request: Request) -> JSONResponse:
+        async def asyncapi() -> JSONResponse:
             return JSONResponse(self.asyncapi())
 
         return app
@@ -146,13 +140,15 @@ class ServiceRuntime:
         if apply_topology:
             await self.topology.apply(js, producers, self.definition.handlers.subscriptions)
         self.dlq = DeadLetters(js, self.naming)
-        self.relay = OutboxRelay(service=self.name, db=self.db, tables=self.definition.tables, js=js)
+        self.relay = outbox_relay(service=self.name, db=self.db, tables=self.definition.tables, js=js)
         for binding in self.bindings:
             binding.dlq = self.dlq
         for hook in self.definition.on_start:
-            await hook(self)
+            await hook(self.deps)
         await self.broker.start()
         self.relay.start()
+        for worker in self.workers:
+            worker.start()
         self._monitor.start()
         self._pruner.start()
         self.started = True
@@ -161,6 +157,8 @@ class ServiceRuntime:
         self.started = False
         await self._pruner.stop()
         await self._monitor.stop()
+        for worker in self.workers:
+            await worker.stop()
         if self.relay:
             await self.relay.stop()
         for binding in self.bindings:
@@ -169,7 +167,7 @@ class ServiceRuntime:
             await asyncio.wait_for(self.broker.stop(), 8)
         for hook in self.definition.on_stop:
             with suppress(Exception):
-                await hook(self)
+                await hook(self.deps)
         await self.db.dispose()
 
     async def readiness(self) -> dict[str, Any]:
@@ -183,8 +181,8 @@ class ServiceRuntime:
         """Refresh the gauges that need a query or a look at disk: outbox backlog, WAL size,
         consumer lag, DLQ size."""
         with suppress(Exception):
-            assert self.relay and self.dlq
-            backlog, oldest = await self.relay.backlog()
+            assert self.dlq
+            backlog, oldest = await outbox_backlog(self.db, self.definition.tables)
             metrics.OUTBOX_BACKLOG.labels(self.name).set(backlog)
             metrics.OUTBOX_OLDEST_AGE.labels(self.name).set(oldest)
             if self.db.checkpointer is not None:

@@ -1,41 +1,69 @@
 """What a service declares about itself; the runtime turns it into a running service.
 
-Each service module exposes one `SERVICE = ServiceDefinition(...)`: its HTTP
-routers, its event handler registry, its tables and migrations, the contracts it
-produces, and hooks for start, stop and demo data.
+Each service module exposes one `SERVICE = ServiceDefinition(...)`: its HTTP routers, its
+event handler registry, its tables and migrations, the contracts it produces, and its
+composition root, `bootstrap`, which builds the service's typed dependencies once at start
+(cosmicpython's bootstrap). Handlers receive them as `ctx.deps`, routes through
+`kit.web.deps.dependency`, and hooks, workers and the demo seed as their argument.
 """
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import Any, Generic, Protocol, TypeVar
 
 from fastapi import APIRouter
 from sqlalchemy import MetaData
 
+from kit.config import Settings
 from kit.contracts.base import EventContract
+from kit.db.engine import Database
 from kit.messaging.handlers import EventRouter
 from kit.messaging.tables import MessagingTables
+from kit.messaging.unit_of_work import UnitOfWorkFactory
 
-if TYPE_CHECKING:
-    from kit.runtime import ServiceRuntime
+D = TypeVar("D")
 
-Hook = Callable[["ServiceRuntime"], Awaitable[None]]
+
+@dataclass(frozen=True)
+class ServiceCore:
+    """What the kit builds for every service and hands to its composition root."""
+
+    name: str
+    settings: Settings
+    db: Database
+    uow: UnitOfWorkFactory
+
+
+class BackgroundWork(Protocol):
+    """A worker the runtime starts after the broker and stops before it (`kit.worker.Worker`)."""
+
+    def start(self) -> None: ...
+
+    async def stop(self) -> None: ...
+
+
+Hook = Callable[[D], Awaitable[None]]
 
 
 @dataclass
-class ServiceDefinition:
+class ServiceDefinition(Generic[D]):
     name: str
     title: str
+    bootstrap: Callable[[ServiceCore], D]
     api: APIRouter
-    handlers: EventRouter
+    handlers: EventRouter[D]
     metadata: MetaData
     tables: MessagingTables
     migrations: Path | None  # None: tables made by create_all (throwaway test services only)
     produces: list[type[EventContract]] = field(default_factory=list)
     pages: APIRouter | None = None
-    on_start: list[Hook] = field(default_factory=list)
-    on_stop: list[Hook] = field(default_factory=list)
-    seed: Hook | None = None
+    workers: Callable[[D], Sequence[BackgroundWork]] = lambda deps: ()
+    on_start: list[Hook[D]] = field(default_factory=list)
+    on_stop: list[Hook[D]] = field(default_factory=list)
+    seed: Hook[D] | None = None
+
+
+AnyService = ServiceDefinition[Any]

@@ -8,9 +8,15 @@ change is a new class beside the old one, never an edit.
 
 from __future__ import annotations
 
-from typing import Any, ClassVar
+from typing import Any, ClassVar, Literal, get_args
 
 from pydantic import BaseModel, ConfigDict
+
+# The languages people read kakawari in: Japanese first, English available. The one Locale type,
+# shared by contracts, API schemas and pages.
+Locale = Literal["ja", "en"]
+LOCALES: tuple[Locale, ...] = get_args(Locale)
+DEFAULT_LOCALE: Locale = "ja"
 
 CATALOGUE: dict[str, type[EventContract]] = {}
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from uuid import UUID
 
-from kit.contracts.base import EventContract
+from kit.contracts.base import DEFAULT_LOCALE, EventContract, Locale
 
 
 class _MemberEvent(EventContract):
@@ -16,7 +16,7 @@ class _MemberEvent(EventContract):
     actor_id: UUID | None = None
     note: str | None = None
     contact_email: str | None = None
-    locale: str = "ja"
+    locale: Locale = DEFAULT_LOCALE
     at: datetime
 
 
@@ -64,7 +64,7 @@ class StaffInvited(EventContract):
     role: str
     invite_url: str
     expires_at: datetime
-    locale: str = "ja"
+    locale: Locale = DEFAULT_LOCALE
 
 
 class LoginLinkRequested(EventContract):
@@ -74,5 +74,5 @@ class LoginLinkRequested(EventContract):
     email: str
     login_url: str
     expires_at: datetime
-    locale: str = "ja"
+    locale: Locale = DEFAULT_LOCALE
     purpose: str = "login"  # login | password

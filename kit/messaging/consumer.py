@@ -60,7 +60,7 @@ async def _raw_body(message: NatsMessage) -> bytes:
 
 
 class SubscriptionBinding:
-    def __init__(self, *, sub: Subscription, topology: Topology, applier: InboxApplier) -> None:
+    def __init__(self, *, sub: Subscription[Any], topology: Topology, applier: InboxApplier[Any]) -> None:
         self.sub = sub
         self.retry = topology.retry
         self.applier = applier
@@ -136,7 +136,7 @@ class SubscriptionBinding:
 
 
 def bind_subscription(
-    broker: NatsBroker, *, sub: Subscription, topology: Topology, applier: InboxApplier,
+    broker: NatsBroker, *, sub: Subscription[Any], topology: Topology, applier: InboxApplier[Any],
 ) -> SubscriptionBinding:
     naming = topology.naming
     subject = naming.subject(sub.contract.versioned_type())

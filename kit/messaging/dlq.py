@@ -15,6 +15,7 @@ from typing import Any
 from nats.js import JetStreamContext
 from nats.js.errors import NotFoundError
 
+from kit.defaults import error_text
 from kit.messaging.subjects import Naming
 
 H_CONSUMER = "Kakawari-Consumer"
@@ -49,7 +50,7 @@ class DeadLetters:
                    event_id: str, error: str, deliveries: int) -> None:
         dlq_headers = {k: v for k, v in (headers or {}).items() if k != "Nats-Msg-Id"}
         dlq_headers.update({
-            H_CONSUMER: consumer, H_SUBJECT: subject, H_ERROR: error[:2000],
+            H_CONSUMER: consumer, H_SUBJECT: subject, H_ERROR: error_text(error),
             H_DELIVERIES: str(deliveries), H_EVENT_ID: event_id,
             "Nats-Msg-Id": f"dlq:{consumer}:{event_id}:{deliveries}",
         })

@@ -17,7 +17,7 @@ import asyncio
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Generic, TypeVar
 from uuid import UUID
 
 from opentelemetry import context as otel_context
@@ -28,10 +28,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from kit.contracts.base import EventContract
 from kit.db.engine import Database
 from kit.db.types import utcnow
-from kit.db.uow import OnCommit, OutboxWriter
 from kit.messaging.envelope import Envelope
 from kit.messaging.handlers import HandlerContext, Subscription
-from kit.messaging.relay import PendingEvent
+from kit.messaging.outbox import OnCommit, OutboxWriter, PendingEvent
 from kit.messaging.tables import MessagingTables
 from kit.telemetry import metrics
 
@@ -40,11 +39,12 @@ tracer = trace.get_tracer("kakawari.inbox")
 APPLIED = "applied"
 DUPLICATE = "duplicate"
 Outcome = str | BaseException
+D = TypeVar("D")
 
 
 @dataclass
-class _Delivery:
-    subscription: Subscription
+class _Delivery(Generic[D]):
+    subscription: Subscription[D]
     envelope: Envelope
     future: asyncio.Future[str]
     trace_context: otel_context.Context
@@ -65,19 +65,19 @@ class _HandlerFailed(Exception):
     """A handler raised on the fast path: redo the batch carefully."""
 
 
-class InboxApplier:
+class InboxApplier(Generic[D]):
     def __init__(
-        self, *, service: str, db: Database, tables: MessagingTables, outbox: OutboxWriter,
-        on_emit: OnCommit = lambda rows: None, max_batch: int = 512, extras: dict[str, Any] | None = None,
+        self, *, service: str, db: Database, tables: MessagingTables, outbox: OutboxWriter, deps: D,
+        on_emit: OnCommit = lambda rows: None, max_batch: int = 512,
     ) -> None:
-        self.extras = extras if extras is not None else {}
+        self.deps = deps
         self.service = service
         self.db = db
         self.inbox = tables.inbox
         self.outbox = outbox
         self.on_emit = on_emit
         self.max_batch = max_batch
-        self._queue: list[_Delivery] = []
+        self._queue: list[_Delivery[D]] = []
         self._worker: asyncio.Task[None] | None = None
         insert = postgresql.insert if db.dialect == "postgresql" else sqlite.insert
         # One statement, compiled once: executed with many rows it becomes one multi-row INSERT
@@ -85,7 +85,7 @@ class InboxApplier:
         self._claim_statement = (insert(self.inbox).on_conflict_do_nothing(index_elements=["consumer", "event_id"])
                                  .returning(self.inbox.c.consumer, self.inbox.c.event_id))
 
-    def submit(self, subscription: Subscription, envelope: Envelope, attempt: int = 1) -> asyncio.Future[str]:
+    def submit(self, subscription: Subscription[D], envelope: Envelope, attempt: int = 1) -> asyncio.Future[str]:
         """Queue one delivery; the future says APPLIED or DUPLICATE once committed, or holds the error."""
         future: asyncio.Future[str] = asyncio.get_running_loop().create_future()
         self._queue.append(_Delivery(subscription, envelope, future, otel_context.get_current(), attempt))
@@ -93,7 +93,7 @@ class InboxApplier:
             self._worker = asyncio.create_task(self._drain())
         return future
 
-    async def apply(self, subscription: Subscription, envelope: Envelope) -> str:
+    async def apply(self, subscription: Subscription[D], envelope: Envelope) -> str:
         return await self.submit(subscription, envelope)
 
     async def _drain(self) -> None:
@@ -102,7 +102,7 @@ class InboxApplier:
             batch, self._queue = self._queue[: self.max_batch], self._queue[self.max_batch :]
             await self._commit_batch(batch)
 
-    async def _commit_batch(self, batch: list[_Delivery]) -> None:
+    async def _commit_batch(self, batch: list[_Delivery[D]]) -> None:
         started = time.perf_counter()
         try:
             try:
@@ -129,7 +129,7 @@ class InboxApplier:
             metrics.HANDLER_SECONDS.labels(self.service, consumer).observe(elapsed)
 
     async def _transaction(
-        self, batch: list[_Delivery], *, careful: bool
+        self, batch: list[_Delivery[D]], *, careful: bool
     ) -> tuple[list[Outcome], list[PendingEvent]]:
         """One transaction for the batch; returns each delivery's outcome and the outbox rows it wrote."""
         for delivery in batch:
@@ -157,16 +157,16 @@ class InboxApplier:
             written = await self.outbox.write(session, emitted)
         return outcomes, written
 
-    def _inbox_row(self, delivery: _Delivery) -> dict[str, Any]:
+    def _inbox_row(self, delivery: _Delivery[D]) -> dict[str, Any]:
         return {"consumer": delivery.subscription.name, "event_id": delivery.envelope.id,
                 "event_type": delivery.envelope.versioned_type, "processed_at": utcnow()}
 
-    async def _claim(self, session: AsyncSession, batch: list[_Delivery]) -> set[tuple[str, UUID]]:
+    async def _claim(self, session: AsyncSession, batch: list[_Delivery[D]]) -> set[tuple[str, UUID]]:
         """Insert the batch's inbox rows at once; returns the keys that were new."""
         rows = list({d.key: self._inbox_row(d) for d in batch}.values())
         return {(r.consumer, r.event_id) for r in await session.execute(self._claim_statement, rows)}
 
-    async def _in_savepoint(self, session: AsyncSession, delivery: _Delivery) -> Outcome:
+    async def _in_savepoint(self, session: AsyncSession, delivery: _Delivery[D]) -> Outcome:
         savepoint = await session.begin_nested()
         claimed = await self._claim(session, [delivery])
         if not claimed:
@@ -180,7 +180,7 @@ class InboxApplier:
         await savepoint.commit()
         return APPLIED
 
-    async def _run_handler(self, session: AsyncSession, delivery: _Delivery, *, flush: bool) -> BaseException | None:
+    async def _run_handler(self, session: AsyncSession, delivery: _Delivery[D], *, flush: bool) -> BaseException | None:
         """Run one handler in its delivery's own trace; returns what it raised, if anything."""
         sub = delivery.subscription
         try:
@@ -199,7 +199,7 @@ class InboxApplier:
                     return envelope
 
                 ctx = HandlerContext(session=session, envelope=delivery.envelope, emit=emit,
-                                     after_commit=delivery.callbacks.append, extras=self.extras,
+                                     after_commit=delivery.callbacks.append, deps=self.deps,
                                      attempt=delivery.attempt)
                 await sub.handler(delivery.envelope.open(sub.contract), ctx)
                 if flush:

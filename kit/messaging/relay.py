@@ -1,183 +1,102 @@
 """The outbox relay: publishes committed events to JetStream, until published.
 
-Two ways in, one way out:
+A job on the kit's worker (`kit/worker.py`), with two ways in and one way out:
 - hot path: a unit of work hands over the rows it has just committed, so they are
   published at once without being read back from the database;
-- sweep: at start, when woken without rows, and every second, it reads whatever
-  is still pending (rows left by a crash, or by another replica) and publishes it.
-Publishes are pipelined in batches, and rows are marked published only after
-JetStream acknowledged them. Each carries `Nats-Msg-Id` = event id, so a row sent
-twice (a crash after publish and before marking, or a sweep racing the hot path)
-is dropped by JetStream's duplicate window.
+- sweep: at start, when woken without rows, and every second, the worker claims whatever
+  is still pending (rows left by a crash, or by another replica) and this job publishes it.
+Publishes are pipelined in batches, and rows are marked published only after JetStream
+acknowledged them. Each carries `Nats-Msg-Id` = event id, so a row sent twice (a crash
+after publish and before marking, or a sweep racing the hot path) is dropped by
+JetStream's duplicate window. An event is never given up: a failed publish is retried,
+the worker backing off while NATS does not answer.
 """
 
 from __future__ import annotations
 
 import asyncio
-import logging
-from collections.abc import Sequence
-from contextlib import suppress
-from dataclasses import dataclass
+from collections.abc import Hashable, Sequence
 from datetime import UTC, datetime
 from typing import Any
-from uuid import UUID
 
 from nats.js import JetStreamContext
 from opentelemetry import trace
 from opentelemetry.trace import Span, Status, StatusCode
-from sqlalchemy import func, select, update
+from sqlalchemy import Row, func, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from kit.db.engine import Database
 from kit.db.types import utcnow
+from kit.messaging.outbox import PendingEvent
 from kit.messaging.tables import PENDING, PUBLISHED, MessagingTables
-from kit.tasks import Loop
-from kit.telemetry import metrics
 from kit.telemetry.tracing import MESSAGE_PROPAGATOR
+from kit.worker import Backoff, DueQuery, Outcome, Worker
 
-log = logging.getLogger(__name__)
 tracer = trace.get_tracer("kakawari.outbox")
 
-
-@dataclass(frozen=True, slots=True)
-class PendingEvent:
-    """An outbox row as the relay needs it."""
-
-    id: UUID
-    subject: str
-    envelope: str
-    traceparent: str | None
+# Publishing never gives up; the delay only spaces the rounds while NATS is away.
+RELAY_BACKOFF = Backoff(base_s=0.2, factor=2.0, cap_s=10.0, max_attempts=None)
 
 
-class OutboxRelay:
-    def __init__(
-        self,
-        *,
-        service: str,
-        db: Database,
-        tables: MessagingTables,
-        js: JetStreamContext,
-        batch_size: int = 512,
-        sweep_interval_s: float = 1.0,
-        publish_timeout_s: float = 5.0,
-    ) -> None:
+class OutboxRelayJob:
+    name = "outbox-relay"
+    backoff = RELAY_BACKOFF
+
+    def __init__(self, *, service: str, tables: MessagingTables, js: JetStreamContext,
+                 publish_timeout_s: float = 5.0) -> None:
         self.service = service
-        self.db = db
         self.outbox = tables.outbox
         self.js = js
-        self.batch_size = batch_size
-        self.sweep_interval_s = sweep_interval_s
         self.publish_timeout_s = publish_timeout_s
-        self._wake = asyncio.Event()
-        self._loop = Loop(f"{service}-outbox-relay", self._cycle)
-        self._sweep_next = True  # at start: whatever a previous process left behind
-        self._failures = 0
-        self._hot: list[PendingEvent] = []
-        self._inflight: set[UUID] = set()
+        c = self.outbox.c
+        self._due = select(c.id, c.subject, c.envelope, c.traceparent, c.attempts).where(c.state == PENDING)
 
-    def hand_over(self, rows: list[PendingEvent]) -> None:
-        """Rows a unit of work has just committed: publish them without reading them back."""
-        self._hot.extend(rows)
-        self._inflight.update(r.id for r in rows)
-        self._wake.set()
+    def due(self, now: datetime, limit: int) -> DueQuery:
+        return self._due.order_by(self.outbox.c.id).limit(limit)
 
-    def start(self) -> None:
-        self._loop.start()
+    def item(self, row: Row[Any]) -> PendingEvent:
+        return PendingEvent(row.id, row.subject, row.envelope, row.traceparent, row.attempts)
 
-    async def stop(self) -> None:
-        await self._loop.stop()
+    def key(self, item: PendingEvent) -> Hashable:
+        return item.id
 
-    async def _cycle(self) -> None:
-        try:
-            while self._hot:
-                batch, self._hot = self._hot[: self.batch_size], self._hot[self.batch_size :]
-                try:
-                    await self._publish_hot(batch)
-                finally:
-                    self._inflight.difference_update(r.id for r in batch)
-            if self._sweep_next:
-                while await self.drain_once() == self.batch_size:
-                    pass
-            self._failures = 0
-        except asyncio.CancelledError:
-            raise
-        except Exception:
-            self._failures += 1
-            log.exception("outbox.relay.failed", extra={"service": self.service})
-            await asyncio.sleep(min(0.2 * 2**self._failures, 10.0))
-        woken = False
-        with suppress(TimeoutError):
-            woken = await asyncio.wait_for(self._wake.wait(), self.sweep_interval_s)
-        self._wake.clear()
-        self._sweep_next = not (woken and self._hot)  # a hand-over needs no sweep; a timeout or bare wake does
+    def attempts(self, item: PendingEvent) -> int:
+        return item.attempts
 
-    async def _publish_hot(self, batch: list[PendingEvent]) -> None:
-        # Publish first, then take the write lock only for the short UPDATE that marks them.
-        outcome = await self._publish_all(batch)
-        async with self.db.writing() as session:
-            await self._mark(session, batch, outcome)
+    def traceparent(self, item: PendingEvent) -> str | None:
+        return item.traceparent
 
-    async def drain_once(self) -> int:
-        """Publish one batch of pending events; returns how many it picked up."""
-        query = select(self.outbox.c.id, self.outbox.c.subject, self.outbox.c.envelope, self.outbox.c.traceparent)
-        query = query.where(self.outbox.c.state == PENDING).order_by(self.outbox.c.id).limit(self.batch_size)
-        if self.db.dialect == "postgresql":
-            # Several replicas may relay at once: each takes rows the others have not locked.
-            async with self.db.writing() as session:
-                rows = (await session.execute(query.with_for_update(skip_locked=True))).all()
-                fresh = self._not_inflight(rows)
-                if fresh:
-                    await self._mark(session, fresh, await self._publish_all(fresh))
-            return len(rows)
-        # SQLite: one process owns the file, so read without the write lock while publishing.
-        async with self.db.readers() as session:
-            rows = (await session.execute(query)).all()
-        fresh = self._not_inflight(rows)
-        if fresh:
-            outcome = await self._publish_all(fresh)
-            async with self.db.writing() as session:
-                await self._mark(session, fresh, outcome)
-        return len(rows)
-
-    def _not_inflight(self, rows: Sequence[Any]) -> list[PendingEvent]:
-        """Skip rows the hot path is about to publish (a double publish would be deduped, but costs)."""
-        return [PendingEvent(r.id, r.subject, r.envelope, r.traceparent) for r in rows if r.id not in self._inflight]
-
-    async def _publish_all(self, rows: Sequence[PendingEvent]) -> list[Any]:
-        """Pipelined: every publish goes out before any PubAck is awaited. Returns acks or errors."""
+    async def perform(self, items: Sequence[PendingEvent]) -> list[BaseException | None]:
+        """Pipelined: every publish goes out before any PubAck is awaited."""
         sent: list[tuple[asyncio.Future[Any], Span]] = []
         try:
-            for row in rows:
+            for row in items:
                 sent.append(await self._publish(row))
             done = await asyncio.wait_for(asyncio.gather(*(future for future, _ in sent), return_exceptions=True),
                                           self.publish_timeout_s)
             for (_, span), result in zip(sent, done, strict=True):
                 if isinstance(result, BaseException):
                     span.set_status(Status(StatusCode.ERROR, repr(result)))
-            return done
+            return [result if isinstance(result, BaseException) else None for result in done]
         finally:
             # The acks of a batch come back together: end their spans here rather than one callback each.
             for _, span in sent:
                 span.end()
 
-    async def _mark(self, session: Any, rows: Sequence[PendingEvent], done: list[Any]) -> None:
-        published = [row.id for row, result in zip(rows, done, strict=True) if not isinstance(result, BaseException)]
-        failed = [(row.id, result) for row, result in zip(rows, done, strict=True) if isinstance(result, BaseException)]
+    async def settle(self, session: AsyncSession, items: Sequence[PendingEvent], outcomes: Sequence[Outcome]) -> None:
+        published = [row.id for row, outcome in zip(items, outcomes, strict=True) if outcome.done]
         if published:
             await session.execute(
                 update(self.outbox)
                 .where(self.outbox.c.id.in_(published))
                 .values(state=PUBLISHED, published_at=utcnow(), attempts=self.outbox.c.attempts + 1)
             )
-            metrics.OUTBOX_PUBLISHED.labels(self.service).inc(len(published))
-        for event_id, error in failed:
-            await session.execute(
-                update(self.outbox)
-                .where(self.outbox.c.id == event_id)
-                .values(attempts=self.outbox.c.attempts + 1, last_error=repr(error)[:2000])
-            )
-        if failed:
-            metrics.OUTBOX_PUBLISH_ERRORS.labels(self.service).inc(len(failed))
-            raise RuntimeError(f"{len(failed)} of {len(rows)} publishes failed: {failed[0][1]!r}")
+        for row, outcome in zip(items, outcomes, strict=True):
+            if not outcome.done:
+                await session.execute(
+                    update(self.outbox).where(self.outbox.c.id == row.id)
+                    .values(attempts=self.outbox.c.attempts + 1, last_error=outcome.error_text)
+                )
 
     async def _publish(self, row: PendingEvent) -> tuple[asyncio.Future[Any], Span]:
         """Send one event under a PRODUCER span that continues the trace stored with it."""
@@ -197,18 +116,25 @@ class OutboxRelay:
             raise
         return future, span
 
-    async def backlog(self) -> tuple[int, float]:
-        """How many events wait, and the age in seconds of the oldest."""
-        async with self.db.readers() as session:
-            count, oldest = (
-                await session.execute(
-                    select(func.count(), func.min(self.outbox.c.created_at)).where(self.outbox.c.state == PENDING)
-                )
-            ).one()
-        if oldest is None:
-            return int(count), 0.0
-        if isinstance(oldest, str):  # SQLite aggregate results bypass the column type
-            oldest = datetime.fromisoformat(oldest)
-        if oldest.tzinfo is None:
-            oldest = oldest.replace(tzinfo=UTC)
-        return int(count), max(0.0, (utcnow() - oldest).total_seconds())
+
+def outbox_relay(*, service: str, db: Database, tables: MessagingTables, js: JetStreamContext,
+                 batch_size: int = 512, sweep_interval_s: float = 1.0) -> Worker[PendingEvent]:
+    """The service's relay: the outbox job on the kit's worker."""
+    job = OutboxRelayJob(service=service, tables=tables, js=js)
+    return Worker(job, db=db, service=service, batch_size=batch_size, sweep_interval_s=sweep_interval_s)
+
+
+async def outbox_backlog(db: Database, tables: MessagingTables) -> tuple[int, float]:
+    """How many events wait, and the age in seconds of the oldest."""
+    outbox = tables.outbox
+    async with db.readers() as session:
+        count, oldest = (
+            await session.execute(select(func.count(), func.min(outbox.c.created_at)).where(outbox.c.state == PENDING))
+        ).one()
+    if oldest is None:
+        return int(count), 0.0
+    if isinstance(oldest, str):  # SQLite aggregate results bypass the column type
+        oldest = datetime.fromisoformat(oldest)
+    if oldest.tzinfo is None:
+        oldest = oldest.replace(tzinfo=UTC)
+    return int(count), max(0.0, (utcnow() - oldest).total_seconds())

@@ -21,6 +21,7 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import Delete, delete, select, tuple_
 
+from kit import defaults
 from kit.db.engine import Database
 from kit.db.types import utcnow
 from kit.messaging.tables import PUBLISHED, MessagingTables
@@ -31,8 +32,8 @@ log = logging.getLogger(__name__)
 
 @dataclass(frozen=True)
 class Retention:
-    outbox_days: float = 7.0
-    inbox_days: float = 30.0
+    outbox_days: float = defaults.OUTBOX_RETENTION_DAYS
+    inbox_days: float = defaults.INBOX_RETENTION_DAYS
     batch: int = 1000
     interval_s: float = 600.0
 

@@ -9,11 +9,13 @@ from __future__ import annotations
 import contextlib
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
 from nats.js import JetStreamContext
 from nats.js.api import AckPolicy, ConsumerConfig, DeliverPolicy, RetentionPolicy, StorageType, StreamConfig
 from nats.js.errors import NotFoundError
 
+from kit import defaults
 from kit.messaging.handlers import Subscription
 from kit.messaging.subjects import Naming
 
@@ -24,8 +26,8 @@ DAY_S = 86_400
 class RetryPolicy:
     """How often, and how patiently, a failing delivery is retried before the DLQ."""
 
-    max_deliver: int = 5
-    backoff_s: tuple[float, ...] = (1.0, 5.0, 30.0, 120.0)
+    max_deliver: int = defaults.MAX_DELIVER
+    backoff_s: tuple[float, ...] = defaults.RETRY_BACKOFF_S
     ack_wait_s: float = 30.0
 
     def delay_after(self, delivery: int) -> float:
@@ -62,7 +64,7 @@ class Topology:
             max_age=90 * DAY_S,
         )
 
-    def consumer(self, sub: Subscription) -> ConsumerConfig:
+    def consumer(self, sub: Subscription[Any]) -> ConsumerConfig:
         # Push, with a deliver group: messages go out the moment they are stored (a pull
         # fetch would hold a partial batch until it filled or timed out), and every
         # replica of the service joins the group to share the load.
@@ -81,7 +83,7 @@ class Topology:
         )
 
     async def apply(
-        self, js: JetStreamContext, producers: Iterable[str], subscriptions: Iterable[Subscription]
+        self, js: JetStreamContext, producers: Iterable[str], subscriptions: Iterable[Subscription[Any]]
     ) -> list[str]:
         """Create or update every stream and consumer; returns what it did, for the CLI."""
         done: list[str] = []

@@ -4,8 +4,13 @@ from __future__ import annotations
 
 from prometheus_client import CONTENT_TYPE_LATEST, Counter, Gauge, Histogram, generate_latest
 
-OUTBOX_PUBLISHED = Counter("kakawari_outbox_published_total", "Events published by the relay", ["service"])
-OUTBOX_PUBLISH_ERRORS = Counter("kakawari_outbox_publish_errors_total", "Failed publishes", ["service"])
+WORK_DONE = Counter("kakawari_worker_done_total", "Background work items done", ["service", "worker"])
+WORK_FAILURES = Counter(
+    "kakawari_worker_failures_total", "Failed tries of background work items (each is logged)", ["service", "worker"]
+)
+WORK_GIVEN_UP = Counter(
+    "kakawari_worker_given_up_total", "Background work items marked failed after their last try", ["service", "worker"]
+)
 MESSAGING_PRUNED = Counter(
     "kakawari_messaging_pruned_total", "Outbox and inbox rows deleted once past their retention", ["service", "table"]
 )

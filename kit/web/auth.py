@@ -13,11 +13,11 @@ from uuid import UUID
 import jwt
 from fastapi import Request
 
+from kit.defaults import SESSION_LIFETIME
 from kit.errors import Forbidden, NotFound, Unauthorized
 
 OPERATOR = "operator"
 MEMBER_ADMIN = "admin"
-MEMBER_STAFF = "staff"
 ALGORITHM = "HS256"
 
 
@@ -50,7 +50,7 @@ class Principal:
             raise Forbidden(ja="会員の管理者のみが行えます。", en="Only the member's admins may do this.")
 
 
-def issue_token(principal: Principal, secret: str, *, ttl: timedelta = timedelta(hours=8)) -> str:
+def issue_token(principal: Principal, secret: str, *, ttl: timedelta = SESSION_LIFETIME) -> str:
     now = datetime.now(UTC)
     claims = {"sub": str(principal.user_id), "email": principal.email, "role": principal.role,
               "member_id": str(principal.member_id) if principal.member_id else None,

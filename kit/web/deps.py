@@ -1,22 +1,38 @@
-"""FastAPI dependencies every service uses: its runtime, and the bearer-token principal."""
+"""FastAPI dependencies every service uses: its typed dependencies, and the bearer-token principal.
+
+A service declares `Deps = Annotated[RegistryDeps, Depends(dependency(RegistryDeps))]` once, and
+its routes take `deps: Deps`; the object is the one its composition root built at start.
+"""
 
 from __future__ import annotations
 
-from fastapi import Depends, Request
+from collections.abc import Callable
+from typing import TypeVar
+
+from fastapi import Request
 
 from kit.errors import Unauthorized
-from kit.runtime import ServiceRuntime
 from kit.web.auth import Principal, bearer_principal
 
-
-def runtime(request: Request) -> ServiceRuntime:
-    """The service runtime whose app is serving this request."""
-    return request.app.state.runtime  # type: ignore[no-any-return]
+D = TypeVar("D")
 
 
-def principal(request: Request, rt: ServiceRuntime = Depends(runtime)) -> Principal:
+def dependency(kind: type[D]) -> Callable[[Request], D]:
+    """A FastAPI dependency returning the serving app's `kind` dependencies."""
+
+    def current(request: Request) -> D:
+        deps = request.app.state.deps
+        if not isinstance(deps, kind):  # a route mounted on another service's app: a wiring bug
+            raise TypeError(f"this app's dependencies are {type(deps).__name__}, not {kind.__name__}")
+        return deps
+
+    current.__name__ = f"{kind.__name__.lower()}_dependency"
+    return current
+
+
+def principal(request: Request) -> Principal:
     """The signed-in caller (401 without a valid bearer token)."""
-    found = bearer_principal(request, rt.settings.secret_key)
+    found = bearer_principal(request, request.app.state.secret_key)
     if found is None:
         raise Unauthorized()
     return found

@@ -10,10 +10,14 @@ from __future__ import annotations
 import secrets
 from dataclasses import dataclass
 from typing import Any
+from uuid import UUID
 
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 from starlette.requests import Request
 from starlette.responses import Response
+
+from kit.defaults import SESSION_LIFETIME
+from kit.web.auth import Principal
 
 COOKIE = "kakawari_session"
 
@@ -21,7 +25,7 @@ COOKIE = "kakawari_session"
 @dataclass
 class SessionCodec:
     secret: str
-    max_age_s: int = 8 * 3600
+    max_age_s: int = int(SESSION_LIFETIME.total_seconds())
     secure: bool = False
     cookie: str = COOKIE
 
@@ -49,3 +53,18 @@ class SessionCodec:
 
     def clear(self, response: Response) -> None:
         response.delete_cookie(self.cookie, path="/", httponly=True, samesite="lax", secure=self.secure)
+
+
+def session_user(who: Principal) -> dict[str, Any]:
+    """The signed-in person as a session keeps them."""
+    return {"id": str(who.user_id), "email": who.email, "role": who.role,
+            "member_id": str(who.member_id) if who.member_id else None}
+
+
+def signed_in(session: dict[str, Any] | None) -> Principal | None:
+    """The person a session is signed in as, if any: every service's pages read it the same way."""
+    user = (session or {}).get("user")
+    if not isinstance(user, dict):
+        return None
+    return Principal(user_id=UUID(user["id"]), email=user["email"], role=user["role"],
+                     member_id=UUID(user["member_id"]) if user.get("member_id") else None)

@@ -3,5 +3,6 @@
 from __future__ import annotations
 
 from kit.messaging.handlers import EventRouter
+from services.forum.bootstrap import ForumDeps
 
-router = EventRouter("forum")
+router: EventRouter[ForumDeps] = EventRouter("forum")

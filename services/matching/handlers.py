@@ -3,5 +3,6 @@
 from __future__ import annotations
 
 from kit.messaging.handlers import EventRouter
+from services.matching.bootstrap import MatchingDeps
 
-router = EventRouter("matching")
+router: EventRouter[MatchingDeps] = EventRouter("matching")

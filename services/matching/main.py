@@ -6,10 +6,11 @@ from pathlib import Path
 
 from kit.service import ServiceDefinition
 from services.matching.api import router
+from services.matching.bootstrap import MatchingDeps, bootstrap
 from services.matching.handlers import router as handlers
 from services.matching.models import MESSAGING, Base
 
-SERVICE = ServiceDefinition(
-    name="matching", title="マッチング / Matching people with regional programs", api=router, handlers=handlers,
+SERVICE: ServiceDefinition[MatchingDeps] = ServiceDefinition(
+    name="matching", bootstrap=bootstrap, title="マッチング / Matching people with regional programs", api=router, handlers=handlers,
     metadata=Base.metadata, tables=MESSAGING, migrations=Path(__file__).parent / "migrations",
 )

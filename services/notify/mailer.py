@@ -1,104 +1,163 @@
-"""Sends pending email deliveries over SMTP, each once, continuing its trace.
+"""Sends pending email deliveries over SMTP: a job on the kit's worker (`kit/worker.py`).
 
-Woken right after a handler commits a delivery, and sweeping every few seconds
-for any left by a crash. The Message-ID is derived from the delivery id, so a
-resend after a crash between SMTP accept and our commit can be deduplicated by
-the receiving side.
+The worker claims due deliveries, so two replicas never send the same one; this job sends a
+batch over one SMTP connection, each message in its own trace, and writes each try to the
+delivery's log. The Message-ID is derived from the delivery id (its idempotency key), so a
+resend after a crash between the SMTP server's accept and our commit carries the same id and
+can be recognised by the receiving side.
 """
 
 from __future__ import annotations
 
-import asyncio
-import logging
+from collections.abc import Hashable, Sequence
 from contextlib import suppress
+from dataclasses import dataclass
+from datetime import datetime
 from email.message import EmailMessage
-from urllib.parse import urlparse
+from typing import Any
+from urllib.parse import unquote, urlparse
+from uuid import UUID
 
 import aiosmtplib
-from opentelemetry import context as otel_context
-from opentelemetry import propagate, trace
-from sqlalchemy import select
+from opentelemetry import trace
+from sqlalchemy import Row, insert, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from kit.db.engine import Database
 from kit.db.types import utcnow
-from kit.tasks import Loop
-from services.notify.models import EmailDelivery
+from kit.telemetry.tracing import MESSAGE_PROPAGATOR
+from kit.worker import Backoff, DueQuery, Outcome, Worker
+from services.notify.models import FAILED, PENDING, SENT, DeliveryAttempt, EmailDelivery
 
-log = logging.getLogger(__name__)
 tracer = trace.get_tracer("kakawari.notify.mailer")
 SENDER = "かかわりラボ事務局 <noreply@kakawari-lab.example.jp>"
-MAX_ATTEMPTS = 8
+MESSAGE_ID_DOMAIN = "kakawari-lab.example.jp"
+# Ten tries over about eight hours: a mail server that is down for a morning loses nothing.
+MAIL_BACKOFF = Backoff(base_s=30.0, factor=2.0, cap_s=3600.0, max_attempts=10)
 
 
-class Mailer:
-    def __init__(self, db: Database, smtp_url: str, sweep_interval_s: float = 5.0) -> None:
-        parsed = urlparse(smtp_url)
-        self.host = parsed.hostname or "127.0.0.1"
-        self.port = parsed.port or 25
-        self.username = parsed.username
-        self.password = parsed.password
-        self.use_tls = parsed.scheme == "smtps"
-        self.db = db
-        self.sweep_interval_s = sweep_interval_s
-        self._wake = asyncio.Event()
-        self._loop = Loop("notify-mailer", self._cycle)
+@dataclass(frozen=True)
+class SmtpTarget:
+    host: str
+    port: int
+    username: str | None = None
+    password: str | None = None
+    use_tls: bool = False
 
-    def wake(self) -> None:
-        self._wake.set()
+    @classmethod
+    def parse(cls, url: str) -> SmtpTarget:
+        parsed = urlparse(url)
+        return cls(host=parsed.hostname or "127.0.0.1", port=parsed.port or 25,
+                   username=unquote(parsed.username) if parsed.username else None,
+                   password=unquote(parsed.password) if parsed.password else None,
+                   use_tls=parsed.scheme == "smtps")
 
-    def start(self) -> None:
-        self._loop.start()
 
-    async def stop(self) -> None:
-        await self._loop.stop()
+@dataclass(frozen=True, slots=True)
+class PendingMail:
+    id: UUID
+    to_address: str
+    subject: str
+    body: str
+    traceparent: str | None
+    attempts: int
 
-    async def _cycle(self) -> None:
+
+def message_id(delivery_id: UUID) -> str:
+    return f"<{delivery_id}@{MESSAGE_ID_DOMAIN}>"
+
+
+class MailJob:
+    name = "mailer"
+
+    def __init__(self, smtp: SmtpTarget, backoff: Backoff = MAIL_BACKOFF, timeout_s: float = 10.0) -> None:
+        self.smtp = smtp
+        self.backoff = backoff
+        self.timeout_s = timeout_s
+        d = EmailDelivery
+        self._due = select(d.id, d.to_address, d.subject, d.body, d.traceparent, d.attempts).where(d.state == PENDING)
+
+    def due(self, now: datetime, limit: int) -> DueQuery:
+        d = EmailDelivery
+        return self._due.where(d.next_attempt_at <= now).order_by(d.next_attempt_at, d.id).limit(limit)
+
+    def item(self, row: Row[Any]) -> PendingMail:
+        return PendingMail(row.id, row.to_address, row.subject, row.body, row.traceparent, row.attempts)
+
+    def key(self, item: PendingMail) -> Hashable:
+        return item.id
+
+    def attempts(self, item: PendingMail) -> int:
+        return item.attempts
+
+    def traceparent(self, item: PendingMail) -> str | None:
+        return item.traceparent
+
+    async def perform(self, items: Sequence[PendingMail]) -> list[BaseException | None]:
+        """One SMTP connection for the batch; a failure to connect fails every item."""
+        smtp = self.smtp
+        client = aiosmtplib.SMTP(hostname=smtp.host, port=smtp.port, username=smtp.username,
+                                 password=smtp.password, use_tls=smtp.use_tls, timeout=self.timeout_s)
         try:
-            await self.send_pending()
-        except asyncio.CancelledError:
-            raise
-        except Exception:
-            log.exception("notify.mailer.failed")
-        with suppress(TimeoutError):
-            await asyncio.wait_for(self._wake.wait(), self.sweep_interval_s)
-        self._wake.clear()
-
-    async def send_pending(self, limit: int = 50) -> int:
-        async with self.db.readers() as session:
-            pending = (await session.scalars(
-                select(EmailDelivery).where(EmailDelivery.state == "pending").order_by(EmailDelivery.id).limit(limit)
-            )).all()
-        for delivery in pending:
-            await self._send_one(delivery)
-        return len(pending)
-
-    async def _send_one(self, delivery: EmailDelivery) -> None:
-        parent = propagate.extract({"traceparent": delivery.traceparent} if delivery.traceparent else {})
-        token = otel_context.attach(parent)
-        error: str | None = None
+            await client.connect()
+        except (aiosmtplib.SMTPException, OSError) as exc:
+            return [exc] * len(items)
+        results: list[BaseException | None] = []
         try:
-            with tracer.start_as_current_span("smtp send", kind=trace.SpanKind.CLIENT,
-                                              attributes={"smtp.host": self.host, "smtp.port": self.port,
-                                                          "notify.delivery_id": str(delivery.id)}):
-                message = EmailMessage()
-                message["From"] = SENDER
-                message["To"] = delivery.to_address
-                message["Subject"] = delivery.subject
-                message["Message-ID"] = f"<{delivery.id}@kakawari-lab.example.jp>"
-                message.set_content(delivery.body)
-                await aiosmtplib.send(message, hostname=self.host, port=self.port, username=self.username,
-                                      password=self.password, use_tls=self.use_tls, timeout=10)
-        except Exception as exc:  # noqa: BLE001 - kept on the row and retried
-            error = repr(exc)
+            for mail in items:
+                try:
+                    results.append(await self._send(client, mail))
+                except aiosmtplib.SMTPServerDisconnected as exc:  # the rest were not sent
+                    results.extend([exc] * (len(items) - len(results)))
+                    break
         finally:
-            otel_context.detach(token)
-        async with self.db.writing() as session:
-            row = await session.get(EmailDelivery, delivery.id)
-            if row is None:
-                return
-            row.attempts += 1
-            if error is None:
-                row.state, row.sent_at = "sent", utcnow()
+            with suppress(aiosmtplib.SMTPException, OSError):
+                await client.quit()
+        return results
+
+    async def _send(self, client: aiosmtplib.SMTP, mail: PendingMail) -> BaseException | None:
+        parent = MESSAGE_PROPAGATOR.extract({"traceparent": mail.traceparent}) if mail.traceparent else None
+        with tracer.start_as_current_span(
+            "smtp send", context=parent, kind=trace.SpanKind.CLIENT,
+            attributes={"server.address": self.smtp.host, "server.port": self.smtp.port,
+                        "notify.delivery_id": str(mail.id)},
+        ) as span:
+            message = EmailMessage()
+            message["From"] = SENDER
+            message["To"] = mail.to_address
+            message["Subject"] = mail.subject
+            message["Message-ID"] = message_id(mail.id)
+            message.set_content(mail.body)
+            try:
+                await client.send_message(message)
+            except aiosmtplib.SMTPException as exc:  # this message failed; the connection may go on
+                span.record_exception(exc)
+                span.set_status(trace.Status(trace.StatusCode.ERROR, repr(exc)))
+                if isinstance(exc, aiosmtplib.SMTPServerDisconnected):
+                    raise
+                return exc
+        return None
+
+    async def settle(self, session: AsyncSession, items: Sequence[PendingMail], outcomes: Sequence[Outcome]) -> None:
+        now = utcnow()
+        for mail, outcome in zip(items, outcomes, strict=True):
+            if outcome.done:
+                values: dict[str, Any] = {"state": SENT, "sent_at": now, "last_error": None}
+                logged = SENT
+            elif outcome.given_up:
+                values, logged = {"state": FAILED, "last_error": outcome.error_text}, FAILED
             else:
-                row.last_error = error[:2000]
-                row.state = "failed" if row.attempts >= MAX_ATTEMPTS else "pending"
+                values = {"next_attempt_at": outcome.retry_at, "last_error": outcome.error_text}
+                logged = "retry"
+            await session.execute(update(EmailDelivery).where(EmailDelivery.id == mail.id)
+                                  .values(attempts=outcome.attempts, **values))
+            await session.execute(insert(DeliveryAttempt).values(
+                delivery_id=mail.id, attempt=outcome.attempts, at=now, outcome=logged,
+                error=outcome.error_text, retry_at=outcome.retry_at))
+
+
+def mailer(db: Database, smtp_url: str, *, backoff: Backoff = MAIL_BACKOFF,
+           sweep_interval_s: float = 5.0) -> Worker[PendingMail]:
+    """notify's mailer: the mail job on the kit's worker."""
+    return Worker(MailJob(SmtpTarget.parse(smtp_url), backoff), db=db, service="notify", batch_size=50,
+                  sweep_interval_s=sweep_interval_s)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from enum import StrEnum
 from uuid import UUID
 
 from pydantic import BaseModel, ConfigDict
@@ -21,4 +22,44 @@ class NotificationRead(BaseModel):
 
 class NotificationPage(BaseModel):
     items: list[NotificationRead]
+    total: int
     unread: int
+
+
+class MarkedRead(BaseModel):
+    marked: int
+
+
+class DeliveryState(StrEnum):
+    pending = "pending"
+    sent = "sent"
+    failed = "failed"
+
+
+class DeliveryAttemptRead(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    attempt: int
+    at: datetime
+    outcome: str
+    error: str | None
+    retry_at: datetime | None
+
+
+class DeliveryRead(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: UUID
+    notification_id: UUID
+    to_address: str
+    subject: str
+    state: DeliveryState
+    attempts: int
+    last_error: str | None
+    created_at: datetime
+    next_attempt_at: datetime
+    sent_at: datetime | None
+
+
+class DeliveryLog(DeliveryRead):
+    log: list[DeliveryAttemptRead]

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from kit.db.types import utcnow
-from kit.db.uow import UnitOfWork, UnitOfWorkFactory
+from kit.messaging.unit_of_work import UnitOfWork, UnitOfWorkFactory
 from kit.messaging.envelope import new_event_id
 from kit.web.auth import Principal
 from services.registry import repository as repo

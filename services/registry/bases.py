@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from uuid import UUID
 
 from kit.db.types import utcnow
-from kit.db.uow import UnitOfWorkFactory
+from kit.messaging.unit_of_work import UnitOfWorkFactory
 from kit.errors import FieldProblem, Forbidden, NotFound, ValidationFailed
 from kit.messaging.envelope import new_event_id
 from kit.web.auth import Principal

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from kit.db.uow import UnitOfWorkFactory
+from kit.messaging.unit_of_work import UnitOfWorkFactory
 from services.registry import repository as repo
 from services.registry.domain.local_government import Gazetteer
 from services.registry.schemas import DirectoryEntry, DirectoryPage

@@ -12,7 +12,7 @@ from uuid import UUID
 
 from kit.contracts import registry as events
 from kit.db.types import utcnow
-from kit.db.uow import UnitOfWork, UnitOfWorkFactory
+from kit.messaging.unit_of_work import UnitOfWork, UnitOfWorkFactory
 from kit.errors import Conflict, FieldProblem, Forbidden, NotFound, ValidationFailed
 from kit.messaging.envelope import new_event_id
 from kit.web.auth import Principal

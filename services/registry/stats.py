@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import Counter
 from datetime import date
 
-from kit.db.uow import UnitOfWorkFactory
+from kit.messaging.unit_of_work import UnitOfWorkFactory
 from services.registry import repository as repo
 from services.registry.domain.as_of import end_of_day_jst, members_at
 from services.registry.domain.kinds import MemberKind

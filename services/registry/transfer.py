@@ -9,7 +9,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from kit.db.types import utcnow
-from kit.db.uow import UnitOfWorkFactory
+from kit.messaging.unit_of_work import UnitOfWorkFactory
 from kit.errors import AppError, FieldProblem, ValidationFailed
 from kit.jst import jst
 from kit.web.auth import Principal

@@ -49,7 +49,8 @@ async def test_application_approved_reaches_applicant_by_email(
     assert approved.status_code == 200, approved.text
     assert approved.json()["status"] == "approved"
 
-    sink = platform["notify"].extras["smtp_sink"]
+    sink = platform["notify"].deps.smtp_sink
+    assert sink is not None
     mail = await wait_for(lambda: [m for m in sink.messages
                                   if "taro@city.example.jp" in m.to and "入会承認" in m.subject])
     assert "入会承認" in mail[0].subject and lg.name in mail[0].body

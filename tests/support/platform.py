@@ -12,6 +12,7 @@ from collections.abc import AsyncIterator, Callable
 from contextlib import AsyncExitStack, asynccontextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import httpx
 import nats
@@ -33,11 +34,11 @@ TEST_SECRET = "test-secret-key-for-kakawari-suite-0123456789"
 class RunningPlatform:
     app: FastAPI
     client: httpx.AsyncClient
-    runtimes: dict[str, ServiceRuntime]
+    runtimes: dict[str, ServiceRuntime[Any]]
     settings: Settings
     nats_url: str
 
-    def __getitem__(self, name: str) -> ServiceRuntime:
+    def __getitem__(self, name: str) -> ServiceRuntime[Any]:
         return self.runtimes[name]
 
 
@@ -56,7 +57,7 @@ async def database_urls(
         yield urls
 
 
-async def prepare_schema(definition: ServiceDefinition, url: str) -> None:
+async def prepare_schema(definition: ServiceDefinition[Any], url: str) -> None:
     if definition.migrations is not None:
         await upgrade_async(definition.migrations, url)
         return
@@ -76,7 +77,7 @@ async def running_platform(
     tmp: Path,
     pg_admin: str | None = None,
     services: list[str] | None = None,
-    definitions: list[ServiceDefinition] | None = None,
+    definitions: list[ServiceDefinition[Any]] | None = None,
     seed: bool = False,
     smtp_url: str | None = None,
     tweak: Callable[[Settings], Settings] | None = None,
@@ -97,7 +98,7 @@ async def running_platform(
         async def seed_all() -> None:
             for runtime in runtimes:
                 if seed and runtime.definition.seed:
-                    await runtime.definition.seed(runtime)
+                    await runtime.definition.seed(runtime.deps)
 
         app = build_host(runtimes, apply_topology=True, producers=catalog.producers(), after_start=seed_all)
         try:

@@ -13,10 +13,10 @@ from sqlalchemy.exc import IntegrityError
 
 from bench import probe
 from kit.db.engine import Database, open_database
-from kit.db.uow import OutboxWriter, UnitOfWorkFactory
 from kit.messaging.relay import PendingEvent
 from kit.messaging.subjects import Naming
 from kit.messaging.tables import messaging_tables
+from kit.messaging.unit_of_work import OutboxWriter, UnitOfWorkFactory
 
 METADATA = MetaData()
 TABLES = messaging_tables(METADATA)

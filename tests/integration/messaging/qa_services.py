@@ -18,7 +18,7 @@ from kit.contracts.base import EventContract
 from kit.db.types import ServiceBase, service_metadata
 from kit.messaging.handlers import EventRouter, HandlerContext
 from kit.messaging.tables import messaging_tables
-from kit.service import ServiceDefinition
+from kit.service import ServiceCore, ServiceDefinition
 
 
 class PingSent(EventContract):
@@ -77,11 +77,16 @@ class FailurePlan:
 
 
 PLAN = FailurePlan()
-consumer_router = EventRouter("qacons")
+consumer_router: EventRouter[ServiceCore] = EventRouter("qacons")
+
+
+def core_as_deps(core: ServiceCore) -> ServiceCore:
+    """The throwaway services need nothing beyond what the kit builds."""
+    return core
 
 
 @consumer_router.on(PingSent, name="qacons-ping")
-async def apply_ping(event: PingSent, ctx: HandlerContext) -> None:
+async def apply_ping(event: PingSent, ctx: HandlerContext[ServiceCore]) -> None:
     """Record the ping's effect (or fail, when the plan says so)."""
     PLAN.attempts[event.label].add(ctx.attempt)
     ctx.session.add(Effect(event_id=ctx.envelope.id, n=event.n, label=event.label))
@@ -93,9 +98,11 @@ async def apply_ping(event: PingSent, ctx: HandlerContext) -> None:
         raise RuntimeError(f"planned failure for {event.label} (delivery {ctx.attempt})")
 
 
-PRODUCER = ServiceDefinition(name="qaprod", title="QA producer", api=APIRouter(), handlers=EventRouter("qaprod"),
+PRODUCER = ServiceDefinition(name="qaprod", title="QA producer", bootstrap=core_as_deps, api=APIRouter(),
+                             handlers=EventRouter[ServiceCore]("qaprod"),
                              metadata=_ProdBase.metadata, tables=PROD_TABLES, migrations=None, produces=[PingSent])
-CONSUMER = ServiceDefinition(name="qacons", title="QA consumer", api=APIRouter(), handlers=consumer_router,
+CONSUMER = ServiceDefinition(name="qacons", title="QA consumer", bootstrap=core_as_deps, api=APIRouter(),
+                             handlers=consumer_router,
                              metadata=_ConsBase.metadata, tables=CONS_TABLES, migrations=None,
                              produces=[PingEchoed])
 

@@ -1,0 +1,1 @@
+"""notify's pure rules: what each message says, per event and locale. No I/O."""

@@ -1,8 +1,8 @@
 """One event loop for every entry point: uvloop where it is installed, asyncio's own elsewhere.
 
 Why: each event passes through a good deal of loop machinery (futures, callbacks, locks,
-socket reads from NATS), which uvloop runs in C: in alternating `make bench` runs it took
-3 to 6 % less CPU per event than asyncio's loop. uvicorn already picks it (`loop="auto"`),
+socket reads from NATS), which uvloop runs in C, so an event costs less CPU than on
+asyncio's loop (measured in docs/performance.md). uvicorn already picks it (`loop="auto"`),
 so `kakawari up` and `kakawari serve` get it there; commands, the benchmark and the test
 suite get the same loop from here.
 """

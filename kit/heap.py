@@ -1,16 +1,14 @@
 """Keep the garbage collector's full passes short in a long-running service.
 
 A full (generation 2) collection walks every tracked object, and after start-up
-that is mostly what imports and app construction made: modules, SQLAlchemy and
-Pydantic machinery, routes. Measured under load here, full passes paused the
-event loop for up to 77 ms and set the p99 of event latency. `gc.freeze()` moves
-everything alive at the end of start-up into a permanent generation that
-collections skip, so later passes only walk what the service made since.
-
-Young collections are made rarer too. An event makes a few hundred short-lived
-objects, so at CPython's default threshold (700 allocations) a young collection
-ran every couple of events: about 2,200 collections and 0.3 s of a 10 s run in
-`make bench`, against 30 collections and 0.08 s at 10,000.
+that is mostly what imports and app construction made (modules, SQLAlchemy and
+Pydantic machinery, routes), so full passes pause the event loop long enough to
+set the tail of event latency. `gc.freeze()` moves everything alive at the end of
+start-up into a permanent generation that collections skip, so later passes only
+walk what the service made since. Young collections are made rarer too: each
+event makes many short-lived objects, and at CPython's default threshold a young
+collection would run every few events. The measurements are in
+docs/performance.md.
 """
 
 from __future__ import annotations

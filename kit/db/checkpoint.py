@@ -1,13 +1,10 @@
 """SQLite WAL checkpoints, taken off the commit path.
 
-By default SQLite checkpoints inside a commit once the WAL passes 1,000 pages.
-Under a steady stream of small write transactions from a pool of connections,
-that checkpoint kept failing to backfill: the WAL grew past 100 MB, and every
-commit paid for a fresh, fruitless attempt that scans the whole WAL (measured
-here: a commit took 160 µs instead of 30 µs).
-
-So a service's connections turn the automatic checkpoint off, and this loop
-checkpoints from a worker thread with a connection of its own:
+By default SQLite checkpoints inside a commit, and under a steady stream of small
+write transactions that checkpoint keeps failing to backfill: the WAL grows and
+every commit pays for another fruitless scan of it (measurements in
+docs/performance.md). So a service's connections turn the automatic checkpoint
+off, and this loop checkpoints from a worker thread with a connection of its own:
 - PASSIVE every `interval_s`: copies committed pages into the database file
   without blocking writers or readers (the thread also frees the event loop);
 - TRUNCATE when the WAL file has grown past `truncate_bytes`: taken under the

@@ -73,8 +73,9 @@ class Database:
     write_lock: AbstractAsyncContextManager[object] = field(default_factory=nullcontext)
     checkpointer: WalCheckpointer | None = None
     # SQLite's writers, queued by `write_lock`, take turns on one connection kept open, rather
-    # than each checking one out of the pool and resetting it on return: 30 µs of a 196 µs
-    # unit of work. PostgreSQL writers run side by side, each on a pooled connection.
+    # than each checking one out of the pool and resetting it on return, which was a large
+    # share of a unit of work's cost. PostgreSQL writers run side by side, each on a pooled
+    # connection.
     _writer: AsyncConnection | None = None
 
     @property

@@ -1,16 +1,14 @@
 """An aiosqlite-compatible connection that runs SQLite calls on the event loop thread.
 
-Why: aiosqlite sends every call to a worker thread and back, about 100 µs a hop
-on this machine, while a WAL-mode SQLite statement takes a few µs. A unit of
-work makes four or five calls, so the hops, not SQLite, set the ceiling
-(measured: ~550 transactions/s through aiosqlite, several times that inline).
-Writers are already queued by `Database.write_lock` and WAL readers never wait
-on the writer, so an inline call never blocks on a lock. It can wait on the
-disk, though: on this project's VM a slow journal commit elsewhere has held a
-WAL write for up to 0.3 s, and the whole loop with it (seen in
-`kakawari_event_loop_lag_seconds`). A thread would free the loop but not the
-writer, who still waits for that commit. This is for SQLite in development and
-all-in-one mode; production runs PostgreSQL on asyncpg.
+Why: aiosqlite sends every call to a worker thread and back, and that hop costs
+far more than a WAL-mode SQLite statement, so with several calls per unit of work
+the hops, not SQLite, would set the ceiling. Inline calls never block on a lock
+(writers are queued by `Database.write_lock`, WAL readers never wait on the
+writer); a slow disk write can still hold the loop, but a thread would free the
+loop and not the writer waiting for that commit. This is for SQLite in
+development and all-in-one mode (`KAKAWARI_SQLITE_DRIVER=thread` goes back to
+aiosqlite's thread); production runs PostgreSQL on asyncpg. The measurements are
+in docs/performance.md.
 
 SQLAlchemy's aiosqlite dialect takes it through `async_creator`.
 """

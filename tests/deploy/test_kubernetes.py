@@ -1,16 +1,11 @@
-"""Static checks of the deployment files (no Docker engine / cluster needed).
-
-Parses Dockerfile, .dockerignore, docker-compose.yml and deploy/k8s/*.yaml and
-checks their structure and wiring against the platform's contract:
-commands, probes, resources, non-root, selectors, env var names, NATS cluster.
-"""
+"""Static checks of deploy/k8s/*.yaml (no cluster needed): structure, Deployments, probes,
+resources, non-root, selectors, PDBs, the Ingress, the NATS cluster and its config, the init Job,
+Secrets and ConfigMaps, env var names, the kustomization; and deploy/README.md."""
 
 from __future__ import annotations
 
-import fnmatch
 import os
 import re
-import shlex
 import shutil
 import subprocess
 import sys
@@ -19,44 +14,8 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
-import yaml
 
-ROOT = Path(__file__).resolve().parents[2]
-DEPLOY = ROOT / "deploy"
-K8S = DEPLOY / "k8s"
-COMPOSE = ROOT / "docker-compose.yml"
-DOCKERFILE = ROOT / "Dockerfile"
-DOCKERIGNORE = ROOT / ".dockerignore"
-
-SERVICES = ("registry", "forum", "matching", "notify")
-NAMESPACE = "kakawari"
-APP_PORT = 8000
-
-# The documented application environment (the only names the code reads).
-DOCUMENTED_ENV = frozenset(
-    {
-        "NATS_URL",
-        "DATABASE_URL",
-        "PORT",
-        "SMTP_URL",
-        "OTEL_EXPORTER_OTLP_ENDPOINT",
-        "OTEL_SERVICE_NAME",
-        "KAKAWARI_SECRET_KEY",
-        "KAKAWARI_ENV",
-        "LOG_LEVEL",
-        "PUBLIC_BASE_URL",
-    }
-)
-# Interpreter/tooling variables a Python image may set besides the above, and
-# HOST (kit.config's bind address, default 127.0.0.1: the image must set 0.0.0.0).
-DOCKERFILE_TOOLING_ENV = frozenset({"PATH", "PYTHONUNBUFFERED", "PYTHONDONTWRITEBYTECODE", "VIRTUAL_ENV", "HOST"})
-
-# --------------------------------------------------------------------- helpers
-
-
-def _load_all(path: Path) -> list[dict]:
-    with path.open(encoding="utf-8") as fh:
-        return [d for d in yaml.safe_load_all(fh) if d is not None]
+from tests.deploy.manifests import APP_PORT, DEPLOY, K8S, NAMESPACE, SERVICES, command_argv, load_all
 
 
 def _k8s_files() -> list[Path]:
@@ -68,17 +27,10 @@ def _k8s_resource_files() -> list[Path]:
 
 
 @pytest.fixture(scope="module")
-def compose() -> dict:
-    docs = _load_all(COMPOSE)
-    assert len(docs) == 1, "docker-compose.yml must be a single YAML document"
-    return docs[0]
-
-
-@pytest.fixture(scope="module")
 def k8s_docs() -> list[tuple[str, dict]]:
     out = []
     for path in _k8s_resource_files():
-        for doc in _load_all(path):
+        for doc in load_all(path):
             out.append((path.name, doc))
     assert out, "no Kubernetes manifests found"
     return out
@@ -94,14 +46,6 @@ def _by_name(docs, kind: str, name: str) -> dict:
     return found[0]
 
 
-def _argv(command) -> list[str]:
-    if command is None:
-        return []
-    if isinstance(command, str):
-        return shlex.split(command)
-    return [str(c) for c in command]
-
-
 def _pod_containers(pod_spec: dict) -> list[dict]:
     return list(pod_spec.get("initContainers") or []) + list(pod_spec["containers"])
 
@@ -114,277 +58,6 @@ def _is_app_image(image: str) -> bool:
 
 def _workloads(docs) -> list[dict]:
     return [d for _, d in docs if d.get("kind") in ("Deployment", "StatefulSet", "Job")]
-
-
-def _dockerfile_instructions() -> list[tuple[str, str]]:
-    text = DOCKERFILE.read_text(encoding="utf-8")
-    logical: list[str] = []
-    buf = ""
-    for raw in text.splitlines():
-        line = raw.rstrip()
-        if not buf and (not line.strip() or line.lstrip().startswith("#")):
-            continue
-        if buf and line.lstrip().startswith("#"):
-            continue  # comment inside a continued instruction
-        if line.endswith("\\"):
-            buf += line[:-1] + " "
-            continue
-        logical.append(buf + line)
-        buf = ""
-    if buf:
-        logical.append(buf)
-    out = []
-    for line in logical:
-        parts = line.strip().split(None, 1)
-        out.append((parts[0].upper(), parts[1] if len(parts) > 1 else ""))
-    return out
-
-
-def _dockerfile_env_names(args: str) -> list[str]:
-    # ENV k=v k2="v 2"  |  ENV k v
-    tokens = shlex.split(args)
-    if tokens and "=" not in tokens[0]:
-        return [tokens[0]]
-    return [t.split("=", 1)[0] for t in tokens]
-
-
-# ------------------------------------------------------------------ Dockerfile
-
-
-def test_dockerfile_base_image_and_constraints_install():
-    instr = _dockerfile_instructions()
-    args = {}
-    for op, rest in instr:
-        if op == "ARG" and "=" in rest:
-            k, v = rest.split("=", 1)
-            args[k.strip()] = v.strip().strip('"')
-    froms = []
-    for op, rest in instr:
-        if op == "FROM":
-            image = rest.split()[0]
-            image = re.sub(r"\$\{?(\w+)\}?", lambda m: args.get(m.group(1), m.group(0)), image)
-            froms.append(image)
-    assert froms, "no FROM"
-    assert froms[-1] == "python:3.11-slim", f"final stage must be python:3.11-slim, got {froms[-1]}"
-    runs = [rest for op, rest in instr if op == "RUN"]
-    assert any(re.search(r"pip install\b.*-c constraints\.txt\b.*\s\.(\s|$)", r) for r in runs), (
-        "the package must be installed with `pip install -c constraints.txt .`"
-    )
-
-
-def test_dockerfile_runs_as_non_root_and_exposes_port_with_healthcheck():
-    instr = _dockerfile_instructions()
-    users = [rest.strip() for op, rest in instr if op == "USER"]
-    assert users, "Dockerfile must switch to a non-root USER"
-    user = users[-1].split(":")[0]
-    assert user not in ("root", "0"), f"final USER is root: {users[-1]}"
-    # the last USER must come after the last FROM (i.e. apply to the final stage)
-    ops = [op for op, _ in instr]
-    last_from = len(ops) - 1 - ops[::-1].index("FROM")
-    last_user = len(ops) - 1 - ops[::-1].index("USER")
-    assert last_user > last_from
-    assert re.fullmatch(r"[0-9]+|[a-z_][a-z0-9_-]*", user), user
-
-    exposes = [rest.split() for op, rest in instr if op == "EXPOSE"]
-    assert any(str(APP_PORT) in [p.split("/")[0] for p in e] for e in exposes), "EXPOSE 8000"
-
-    checks = [rest for op, rest in instr if op == "HEALTHCHECK"]
-    assert len(checks) == 1, "exactly one HEALTHCHECK"
-    hc = checks[0]
-    assert "/healthz" in hc and "urllib" in hc and "python" in hc, hc
-    assert "curl" not in hc and "wget" not in hc, "curl/wget are not in python:3.11-slim"
-
-
-def test_dockerfile_env_names_documented():
-    names = []
-    for op, rest in _dockerfile_instructions():
-        if op == "ENV":
-            names += _dockerfile_env_names(rest)
-    allowed = DOCUMENTED_ENV | DOCKERFILE_TOOLING_ENV
-    bad = [n for n in names if n not in allowed and not n.startswith("PIP_")]
-    assert not bad, f"undocumented env vars in Dockerfile: {bad}"
-
-
-def test_dockerfile_listens_on_all_interfaces():
-    env = {}
-    for op, rest in _dockerfile_instructions():
-        if op == "ENV":
-            for token in shlex.split(rest):
-                if "=" in token:
-                    k, v = token.split("=", 1)
-                    env[k] = v
-    assert env.get("HOST") == "0.0.0.0", "the app binds 127.0.0.1 by default; set HOST=0.0.0.0"
-    assert env.get("PORT") == str(APP_PORT)
-
-
-def test_dockerignore_keeps_build_inputs():
-    patterns = [
-        ln.strip()
-        for ln in DOCKERIGNORE.read_text(encoding="utf-8").splitlines()
-        if ln.strip() and not ln.lstrip().startswith("#")
-    ]
-    for needed in (
-        "pyproject.toml",
-        "constraints.txt",
-        "kit/__init__.py",
-        "services/x.py",
-    ):
-        ignored = False
-        for pat in patterns:
-            neg = pat.startswith("!")
-            p = pat[1:] if neg else pat
-            p = p.lstrip("/")
-            if fnmatch.fnmatch(needed, p) or fnmatch.fnmatch(needed, p + "/*") or needed.split("/")[0] == p:
-                ignored = not neg
-        assert not ignored, f".dockerignore excludes {needed}"
-    assert ".venv" in patterns and ".git" in patterns
-
-
-# -------------------------------------------------------------- docker compose
-
-
-def test_compose_app_services(compose):
-    services = compose["services"]
-    ports_seen = set()
-    for i, svc in enumerate(SERVICES, start=1):
-        assert svc in services, f"compose service {svc} missing"
-        s = services[svc]
-        argv = _argv(s.get("command"))
-        assert argv[:3] == ["kakawari", "serve", svc], f"{svc}: command is {argv}"
-        if "--port" in argv:
-            assert argv[argv.index("--port") + 1] == str(APP_PORT)
-
-        env = s["environment"]
-        assert isinstance(env, dict), f"{svc}: environment must be a mapping"
-        url = urlsplit(env["DATABASE_URL"])
-        assert url.scheme == "postgresql+asyncpg"
-        assert url.hostname == "postgres" and url.hostname in services
-        assert url.path.lstrip("/") == svc, f"{svc}: DATABASE_URL points at {url.path}"
-
-        nats = [urlsplit(u.strip()) for u in env["NATS_URL"].split(",")]
-        assert sorted(u.hostname for u in nats) == ["nats-1", "nats-2", "nats-3"]
-        assert all(u.scheme == "nats" and u.port == 4222 for u in nats)
-        assert env["OTEL_SERVICE_NAME"].endswith(svc)
-
-        hc = s.get("healthcheck") or {}
-        test = " ".join(_argv(hc.get("test")))
-        assert "/healthz" in test and str(APP_PORT) in test, f"{svc}: healthcheck {hc}"
-        assert "curl" not in test and "wget" not in test
-
-        published = [str(p) for p in s.get("ports", [])]
-        assert published == [f"{8000 + i}:{APP_PORT}"], f"{svc}: ports {published}"
-        ports_seen.add(published[0])
-
-        dep = s.get("depends_on") or {}
-        assert dep.get("init", {}).get("condition") == "service_completed_successfully"
-        assert s.get("image") or s.get("build")
-
-    assert "SMTP_URL" in services["notify"]["environment"]
-    smtp = urlsplit(services["notify"]["environment"]["SMTP_URL"])
-    assert smtp.scheme == "smtp" and smtp.hostname in services
-    for svc in ("registry", "forum", "matching"):
-        assert "SMTP_URL" not in services[svc]["environment"]
-
-
-def test_compose_init_job(compose):
-    services = compose["services"]
-    init = services["init"]
-    script = " ".join(_argv(init["command"]))
-    assert "kakawari streams apply" in script
-    for svc in SERVICES:
-        assert f"kakawari migrate {svc}" in script, f"init does not migrate {svc}"
-        # each migration runs against that service's own database
-        assert re.search(rf"DATABASE_URL=\S+/{svc}\s+kakawari migrate {svc}\b", script), svc
-    dep = init["depends_on"]
-    assert dep["postgres"]["condition"] == "service_healthy"
-    for n in (1, 2, 3):
-        assert dep[f"nats-{n}"]["condition"] in ("service_healthy", "service_started")
-    assert str(init.get("restart", "no")) == "no"
-    assert init.get("image") == services["registry"].get("image")
-
-
-def test_compose_nats_cluster(compose):
-    services = compose["services"]
-    nodes = [f"nats-{n}" for n in (1, 2, 3)]
-    for node in nodes:
-        s = services[node]
-        assert s["image"].startswith("nats:2."), s["image"]
-        argv = _argv(s["command"])
-        assert "-js" in argv or "--js" in argv or "--jetstream" in argv, f"{node}: no JetStream"
-        opts = {a: argv[i + 1] for i, a in enumerate(argv[:-1]) if a.startswith("-")}
-        assert (opts.get("--name") or opts.get("-n")) == node
-        assert opts.get("--cluster_name") == "kakawari"
-        assert urlsplit(opts["--cluster"]).port == 6222
-        routes = [urlsplit(r) for r in opts["--routes"].split(",")]
-        assert sorted(r.hostname for r in routes) == nodes
-        assert all(r.port == 6222 for r in routes)
-        store = opts.get("--sd") or opts.get("--store_dir")
-        assert store, f"{node}: no JetStream store dir"
-        vols = [str(v) for v in s.get("volumes", [])]
-        assert any(v.endswith(":" + store) for v in vols), f"{node}: store dir not on a volume"
-        assert "healthz" in " ".join(_argv(s["healthcheck"]["test"]))
-
-
-def test_compose_postgres_and_extras(compose):
-    services = compose["services"]
-    pg = services["postgres"]
-    assert pg["image"].startswith("postgres:")
-    assert "pg_isready" in " ".join(_argv(pg["healthcheck"]["test"]))
-    mounts = [str(v) for v in pg["volumes"]]
-    init_mounts = [m for m in mounts if "/docker-entrypoint-initdb.d" in m]
-    assert init_mounts, "postgres needs the init script"
-    sql_path = ROOT / init_mounts[0].split(":")[0]
-    sql = sql_path.read_text(encoding="utf-8")
-    assert re.search(r"CREATE\s+(ROLE|USER)\s+kakawari\b", sql, re.IGNORECASE)
-    for svc in SERVICES:
-        assert re.search(rf"CREATE\s+DATABASE\s+{svc}\s+OWNER\s+kakawari\b", sql, re.IGNORECASE), svc
-
-    assert services["mailpit"]["image"].startswith("axllent/mailpit")
-
-
-def test_compose_references_resolve(compose):
-    services = compose["services"]
-    declared_volumes = set((compose.get("volumes") or {}).keys())
-    for name, s in services.items():
-        dep = s.get("depends_on") or {}
-        for target in dep:
-            assert target in services, f"{name} depends on unknown {target}"
-        for v in s.get("volumes", []):
-            src = str(v).split(":")[0]
-            if src.startswith((".", "/")):
-                assert (ROOT / src).exists(), f"{name}: bind source {src} missing"
-            else:
-                assert src in declared_volumes, f"{name}: volume {src} not declared"
-        if "build" in s:
-            b = s["build"]
-            ctx = ROOT / (b["context"] if isinstance(b, dict) else b)
-            df = b.get("dockerfile", "Dockerfile") if isinstance(b, dict) else "Dockerfile"
-            assert (ctx / df).resolve() == DOCKERFILE.resolve()
-    # every app service has a healthcheck, every non-one-shot service too
-    for name, s in services.items():
-        if name != "init" and name not in ("mailpit", "otel-collector"):
-            assert "healthcheck" in s, f"{name}: no healthcheck"
-
-
-def test_compose_env_names_documented(compose):
-    services = compose["services"]
-    for name, s in services.items():
-        if s.get("image", "").split(":")[0] != "kakawari" and "build" not in s:
-            continue
-        env = s.get("environment") or {}
-        keys = env.keys() if isinstance(env, dict) else [e.split("=", 1)[0] for e in env]
-        bad = set(keys) - DOCUMENTED_ENV
-        assert not bad, f"{name}: undocumented env vars {bad}"
-        # variables set inline in the command line (VAR=value cmd)
-        for m in re.finditer(r"(?:^|\s)([A-Z_][A-Z0-9_]*)=", " ".join(_argv(s.get("command")))):
-            assert m.group(1) in DOCUMENTED_ENV, f"{name}: {m.group(1)}"
-    # ${VAR} interpolation from the host shell / .env
-    raw = COMPOSE.read_text(encoding="utf-8")
-    interpolated = set(re.findall(r"(?<!\$)\$\{([A-Za-z_][A-Za-z0-9_]*)", raw))
-    assert interpolated <= DOCUMENTED_ENV, interpolated - DOCUMENTED_ENV
-
-
-# ------------------------------------------------------------------ Kubernetes
 
 
 def test_k8s_every_doc_is_structurally_valid(k8s_docs):
@@ -423,7 +96,7 @@ def test_k8s_deployments(k8s_docs):
     assert set(deployments) == set(SERVICES)
     for svc in SERVICES:
         # one file per service holding its Deployment, Service and PDB
-        docs = _load_all(K8S / f"{svc}.yaml")
+        docs = load_all(K8S / f"{svc}.yaml")
         kinds = sorted(d["kind"] for d in docs)
         assert kinds == ["Deployment", "PodDisruptionBudget", "Service"], f"{svc}.yaml: {kinds}"
 
@@ -445,7 +118,7 @@ def test_k8s_deployments(k8s_docs):
         assert len(pod["containers"]) == 1
         c = pod["containers"][0]
         assert _is_app_image(c["image"]), c["image"]
-        argv = _argv(c.get("command")) + _argv(c.get("args"))
+        argv = command_argv(c.get("command")) + command_argv(c.get("args"))
         assert argv[:3] == ["kakawari", "serve", svc], f"{svc}: {argv}"
         ports = {p["name"]: p["containerPort"] for p in c["ports"]}
         assert APP_PORT in ports.values()
@@ -551,7 +224,7 @@ def test_k8s_nats_cluster(k8s_docs):
     assert len(cfg_vols) == 1
     cm = _by_name(k8s_docs, "ConfigMap", cfg_vols[0]["configMap"]["name"])
     conf = cm["data"]["nats.conf"]
-    argv = _argv(c.get("command")) + _argv(c.get("args"))
+    argv = command_argv(c.get("command")) + command_argv(c.get("args"))
     conf_path = argv[argv.index("--config") + 1] if "--config" in argv else argv[argv.index("-c") + 1]
     assert conf_path.startswith(mounts[cfg_vols[0]["name"]] + "/")
     assert conf_path.rsplit("/", 1)[1] == "nats.conf"
@@ -619,7 +292,7 @@ def test_k8s_init_job(k8s_docs):
     assert pod["securityContext"]["runAsNonRoot"] is True
     commands = []
     for c in _pod_containers(pod):
-        argv = _argv(c.get("command")) + _argv(c.get("args"))
+        argv = command_argv(c.get("command")) + command_argv(c.get("args"))
         commands.append(" ".join(argv))
         assert {"requests", "limits"} <= set(c.get("resources", {})), c["name"]
         assert _is_app_image(c["image"])
@@ -662,18 +335,18 @@ def test_k8s_secret_and_configmap_refs_exist(k8s_docs):
                     assert ef["secretRef"]["name"] in secrets
 
 
-def test_k8s_env_names_documented(k8s_docs):
+def test_k8s_env_names_documented(k8s_docs, documented_env):
     cm = _by_name(k8s_docs, "ConfigMap", "kakawari-config")
-    assert set(cm["data"]) <= DOCUMENTED_ENV, set(cm["data"]) - DOCUMENTED_ENV
+    assert set(cm["data"]) <= documented_env, set(cm["data"]) - documented_env
     for s in _of_kind(k8s_docs, "Secret"):
         keys = set(s.get("stringData") or {}) | set(s.get("data") or {})
-        assert keys <= DOCUMENTED_ENV, (s["metadata"]["name"], keys - DOCUMENTED_ENV)
+        assert keys <= documented_env, (s["metadata"]["name"], keys - documented_env)
     for w in _workloads(k8s_docs):
         for c in _pod_containers(w["spec"]["template"]["spec"]):
             if not _is_app_image(c["image"]):
                 continue
             names = {e["name"] for e in c.get("env", [])}
-            assert names <= DOCUMENTED_ENV, (c["name"], names - DOCUMENTED_ENV)
+            assert names <= documented_env, (c["name"], names - documented_env)
 
 
 def test_k8s_all_pods_non_root(k8s_docs):
@@ -687,7 +360,7 @@ def test_k8s_all_pods_non_root(k8s_docs):
 
 
 def test_kustomization_lists_every_file():
-    docs = _load_all(K8S / "kustomization.yaml")
+    docs = load_all(K8S / "kustomization.yaml")
     assert len(docs) == 1
     k = docs[0]
     assert k["kind"] == "Kustomization"

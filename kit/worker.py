@@ -42,6 +42,7 @@ log = logging.getLogger(__name__)
 
 T = TypeVar("T")
 DueQuery = Select[*tuple[Any, ...]]  # a SELECT of any columns
+ROUND_BACKOFF_CAP_S = 30.0
 
 
 @dataclass(frozen=True)
@@ -62,6 +63,15 @@ class Backoff:
 
     def gives_up_after(self, attempts: int) -> bool:
         return self.max_attempts is not None and attempts >= self.max_attempts
+
+
+class Permanent(Exception):
+    """Returned by `perform` for an item that can never succeed (a mailbox that does not
+    exist): it is marked failed at once instead of being retried."""
+
+    def __init__(self, cause: BaseException) -> None:
+        super().__init__(repr(cause))
+        self.cause = cause
 
 
 @dataclass(frozen=True, slots=True)
@@ -166,9 +176,10 @@ class Worker(Generic[T]):
             log.exception("worker.round.failed", extra={"service": self.service, "worker": self.job.name})
             all_failed = True
         if all_failed:
-            # Everything failed: the far side is likely down, so wait longer each round.
+            # Everything failed: the far side is likely down, so wait longer each round (items
+            # keep their own, longer, schedule; this only stops a tight loop).
             self._failed_rounds += 1
-            await asyncio.sleep(self.job.backoff.delay_s(self._failed_rounds))
+            await asyncio.sleep(min(ROUND_BACKOFF_CAP_S, self.job.backoff.delay_s(self._failed_rounds)))
         else:
             self._failed_rounds = 0
         woken = False
@@ -228,7 +239,7 @@ class Worker(Generic[T]):
             if error is None:
                 outcomes.append(Outcome(attempts))
                 continue
-            given_up = self.job.backoff.gives_up_after(attempts)
+            given_up = isinstance(error, Permanent) or self.job.backoff.gives_up_after(attempts)
             delay = None if given_up else self.job.backoff.delay_s(attempts)
             outcomes.append(Outcome(attempts, error, None if delay is None else now + timedelta(seconds=delay),
                                     given_up))

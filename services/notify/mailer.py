@@ -26,7 +26,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from kit.db.engine import Database
 from kit.db.types import utcnow
 from kit.telemetry.tracing import MESSAGE_PROPAGATOR
-from kit.worker import Backoff, DueQuery, Outcome, Worker
+from kit.worker import Backoff, DueQuery, Outcome, Permanent, Worker
 from services.notify.models import FAILED, PENDING, SENT, DeliveryAttempt, EmailDelivery
 
 tracer = trace.get_tracer("kakawari.notify.mailer")
@@ -61,6 +61,13 @@ class PendingMail:
     body: str
     traceparent: str | None
     attempts: int
+
+
+def permanent(error: aiosmtplib.SMTPException) -> bool:
+    """A 5xx reply (no such mailbox, refused for good) will not change on a retry; 4xx may."""
+    if isinstance(error, aiosmtplib.SMTPRecipientsRefused):
+        return all(500 <= refusal.code < 600 for refusal in error.recipients)
+    return isinstance(error, aiosmtplib.SMTPResponseException) and 500 <= error.code < 600
 
 
 def message_id(delivery_id: UUID) -> str:
@@ -135,7 +142,7 @@ class MailJob:
                 span.set_status(trace.Status(trace.StatusCode.ERROR, repr(exc)))
                 if isinstance(exc, aiosmtplib.SMTPServerDisconnected):
                     raise
-                return exc
+                return Permanent(exc) if permanent(exc) else exc
         return None
 
     async def settle(self, session: AsyncSession, items: Sequence[PendingMail], outcomes: Sequence[Outcome]) -> None:

@@ -40,7 +40,21 @@ from kit.telemetry import metrics
 
 log = logging.getLogger(__name__)
 
-T = TypeVar("T")
+class WorkItem(Protocol):
+    """What the worker needs of any item: its identity (for claims), the tries made before
+    this one, and the traceparent of the request that caused it (for log lines)."""
+
+    @property
+    def id(self) -> Hashable: ...
+
+    @property
+    def attempts(self) -> int: ...
+
+    @property
+    def traceparent(self) -> str | None: ...
+
+
+T = TypeVar("T", bound=WorkItem)
 DueQuery = Select[*tuple[Any, ...]]  # a SELECT of any columns
 ROUND_BACKOFF_CAP_S = 30.0
 
@@ -104,15 +118,6 @@ class Job(Protocol[T]):
     def item(self, row: Row[Any]) -> T:
         """A selected row as the item `perform` takes."""
 
-    def key(self, item: T) -> Hashable:
-        """The item's identity, for in-memory claims."""
-
-    def attempts(self, item: T) -> int:
-        """Tries made before this one."""
-
-    def traceparent(self, item: T) -> str | None:
-        """The W3C traceparent of the request that caused the item, for log lines."""
-
     async def perform(self, items: Sequence[T]) -> Sequence[BaseException | None]:
         """Run a batch; one result per item, None for success. Runs outside any transaction
         on SQLite, so it must not write; PostgreSQL holds the claim's locks meanwhile."""
@@ -149,7 +154,7 @@ class Worker(Generic[T]):
     def hand_over(self, items: Sequence[T]) -> None:
         """Items a transaction has just committed: run them without reading them back."""
         self._hot.extend(items)
-        self._claimed.update(self.job.key(i) for i in items)
+        self._claimed.update(i.id for i in items)
         self._wake.set()
 
     def start(self) -> None:
@@ -207,12 +212,12 @@ class Worker(Generic[T]):
         async with self.db.readers() as session:
             rows = (await session.execute(query)).all()
         items = self._unclaimed(rows)
-        self._claimed.update(self.job.key(i) for i in items)
+        self._claimed.update(i.id for i in items)
         return len(rows), await self._run_claimed(items)
 
     def _unclaimed(self, rows: Sequence[Row[Any]]) -> list[T]:
         items = [self.job.item(row) for row in rows]
-        return [i for i in items if self.job.key(i) not in self._claimed]
+        return [i for i in items if i.id not in self._claimed]
 
     async def _run_claimed(self, items: list[T]) -> bool:
         """Run items claimed in memory and settle them under the write lock; True if all failed."""
@@ -225,7 +230,7 @@ class Worker(Generic[T]):
             self._count(outcomes)
             return all(not o.done for o in outcomes)
         finally:
-            self._claimed.difference_update(self.job.key(i) for i in items)
+            self._claimed.difference_update(i.id for i in items)
 
     async def _perform(self, items: Sequence[T]) -> list[Outcome]:
         try:
@@ -235,7 +240,7 @@ class Worker(Generic[T]):
         now = utcnow()
         outcomes: list[Outcome] = []
         for item, error in zip(items, results, strict=True):
-            attempts = self.job.attempts(item) + 1
+            attempts = item.attempts + 1
             if error is None:
                 outcomes.append(Outcome(attempts))
                 continue
@@ -247,11 +252,11 @@ class Worker(Generic[T]):
         return outcomes
 
     def _log_failure(self, item: T, attempts: int, error: BaseException, delay: float | None) -> None:
-        traceparent = self.job.traceparent(item)
+        traceparent = item.traceparent
         parts = traceparent.split("-") if traceparent else []
         log.warning(
             "worker.item.gave_up" if delay is None else "worker.item.failed",
-            extra={"service": self.service, "worker": self.job.name, "item": str(self.job.key(item)),
+            extra={"service": self.service, "worker": self.job.name, "item": str(item.id),
                    "attempt": attempts, "retry_in_s": None if delay is None else round(delay, 3),
                    "error": error_text(error), "trace_id": parts[1] if len(parts) == 4 else None},
         )

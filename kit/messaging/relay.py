@@ -15,7 +15,7 @@ the worker backing off while NATS does not answer.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Hashable, Sequence
+from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import Any
 
@@ -56,15 +56,6 @@ class OutboxRelayJob:
 
     def item(self, row: Row[Any]) -> PendingEvent:
         return PendingEvent(row.id, row.subject, row.envelope, row.traceparent, row.attempts)
-
-    def key(self, item: PendingEvent) -> Hashable:
-        return item.id
-
-    def attempts(self, item: PendingEvent) -> int:
-        return item.attempts
-
-    def traceparent(self, item: PendingEvent) -> str | None:
-        return item.traceparent
 
     async def perform(self, items: Sequence[PendingEvent]) -> list[BaseException | None]:
         """Pipelined: every publish goes out before any PubAck is awaited."""

@@ -1,4 +1,7 @@
-"""A built-in SMTP sink for all-in-one mode (aiosmtpd), shown at /notify/dev/mailbox."""
+"""A built-in SMTP sink for all-in-one mode (aiosmtpd), shown at /notify/dev/mailbox.
+
+Given a `refuse_with` reply (e.g. "451 try again later"), it refuses every message instead:
+how the tests, and a developer, see the mailer's retries against a real server."""
 
 from __future__ import annotations
 
@@ -29,6 +32,9 @@ class _Handler:
         self.sink = sink
 
     async def handle_DATA(self, server: Any, session: Any, envelope: SmtpEnvelope) -> str:  # noqa: N802
+        if self.sink.refuse_with is not None:
+            self.sink.refused += 1
+            return self.sink.refuse_with
         content = envelope.content or b""
         raw = content.encode() if isinstance(content, str) else bytes(content)
         parsed = message_from_bytes(raw, policy=policy.default)
@@ -43,8 +49,10 @@ class _Handler:
 
 
 class SmtpSink:
-    def __init__(self, port: int | None = None) -> None:
+    def __init__(self, port: int | None = None, *, refuse_with: str | None = None) -> None:
         self.port = port or free_port()
+        self.refuse_with = refuse_with
+        self.refused = 0
         self.messages: list[ReceivedMail] = []
         self._controller = Controller(_Handler(self), hostname="127.0.0.1", port=self.port)
 

@@ -9,7 +9,7 @@ can be recognised by the receiving side.
 
 from __future__ import annotations
 
-from collections.abc import Hashable, Sequence
+from collections.abc import Sequence
 from contextlib import suppress
 from dataclasses import dataclass
 from datetime import datetime
@@ -90,15 +90,6 @@ class MailJob:
 
     def item(self, row: Row[Any]) -> PendingMail:
         return PendingMail(row.id, row.to_address, row.subject, row.body, row.traceparent, row.attempts)
-
-    def key(self, item: PendingMail) -> Hashable:
-        return item.id
-
-    def attempts(self, item: PendingMail) -> int:
-        return item.attempts
-
-    def traceparent(self, item: PendingMail) -> str | None:
-        return item.traceparent
 
     async def perform(self, items: Sequence[PendingMail]) -> list[BaseException | None]:
         """One SMTP connection for the batch; a failure to connect fails every item."""

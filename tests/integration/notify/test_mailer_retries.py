@@ -5,8 +5,8 @@ A permanent refusal (5xx) is not retried. Both databases."""
 from __future__ import annotations
 
 import logging
-from collections.abc import AsyncIterator, Callable
-from contextlib import AbstractAsyncContextManager
+from collections.abc import AsyncIterator, Callable, Iterator
+from contextlib import AbstractAsyncContextManager, contextmanager
 from datetime import timedelta
 from uuid import UUID
 
@@ -22,11 +22,20 @@ from kit.worker import Backoff
 from services.notify.dev_smtp import SmtpSink
 from services.notify.mailer import mailer
 from services.notify.models import FAILED, PENDING, SENT, Base, DeliveryAttempt, EmailDelivery, Notification
-from tests.integration.notify.smtp_servers import RefusingSmtp
 from tests.support.servers import wait_for
 
 TRACEPARENT = "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01"
 QUICK = Backoff(base_s=0.2, factor=2.0, jitter=0.0, max_attempts=4)
+
+
+@contextmanager
+def refusing(reply: str) -> Iterator[SmtpSink]:
+    """A real SMTP server (aiosmtpd) that answers every message with `reply`."""
+    server = SmtpSink(refuse_with=reply).start()
+    try:
+        yield server
+    finally:
+        server.stop()
 
 
 @pytest.fixture
@@ -67,7 +76,7 @@ async def test_a_temporary_refusal_is_retried_with_growing_delays_then_marked_fa
     notify_db: Database, caplog: pytest.LogCaptureFixture
 ) -> None:
     failures_before = mailer_failures()
-    with RefusingSmtp("451 4.3.0 try again later") as server, caplog.at_level(logging.WARNING, "kit.worker"):
+    with refusing("451 4.3.0 try again later") as server, caplog.at_level(logging.WARNING, "kit.worker"):
         delivery_id = await queue_mail(notify_db)
         worker = mailer(notify_db, server.url, backoff=QUICK, sweep_interval_s=0.05)
         worker.start()
@@ -76,7 +85,7 @@ async def test_a_temporary_refusal_is_retried_with_growing_delays_then_marked_fa
                 lambda: _failed(notify_db, delivery_id), timeout_s=20, interval_s=0.05)
         finally:
             await worker.stop()
-        assert server.handler.refused == 4
+        assert server.refused == 4
 
     assert delivery.state == FAILED and delivery.attempts == 4 and "451" in (delivery.last_error or "")
     assert [a.outcome for a in attempts] == ["retry", "retry", "retry", "failed"]
@@ -103,7 +112,7 @@ async def _failed(db: Database, delivery_id: UUID) -> tuple[EmailDelivery, list[
 
 
 async def test_a_permanent_refusal_is_not_retried(notify_db: Database) -> None:
-    with RefusingSmtp("550 5.1.1 no such mailbox") as server:
+    with refusing("550 5.1.1 no such mailbox") as server:
         delivery_id = await queue_mail(notify_db)
         worker = mailer(notify_db, server.url, backoff=QUICK, sweep_interval_s=0.05)
         worker.start()
@@ -111,7 +120,7 @@ async def test_a_permanent_refusal_is_not_retried(notify_db: Database) -> None:
             delivery, attempts = await wait_for(lambda: _failed(notify_db, delivery_id), timeout_s=10)
         finally:
             await worker.stop()
-        assert server.handler.refused == 1
+        assert server.refused == 1
     assert delivery.attempts == 1 and [a.outcome for a in attempts] == ["failed"]
 
 

@@ -21,6 +21,7 @@ from starlette.responses import HTMLResponse, JSONResponse, Response
 
 from kit.errors import AppError, FieldProblem
 from kit.web.locale import request_locale
+from kit.web.openapi import install_contract_completion
 from kit.web.pages import render
 
 log = logging.getLogger(__name__)
@@ -110,6 +111,9 @@ _HTTP_TEXT: dict[int, tuple[str, str]] = {
 
 
 def install_problem_handlers(app: FastAPI) -> None:
+    """Answer every error as a problem, and say so in the app's OpenAPI document (`kit.web.openapi`)."""
+    install_contract_completion(app)
+
     @app.exception_handler(AppError)
     async def _app_error(request: Request, exc: AppError) -> Response:
         return problem_response(request, exc.status, exc.ja, exc.en, exc.problems, **exc.extra)

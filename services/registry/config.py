@@ -1,21 +1,15 @@
-"""registry's own knobs: rate limits and link lifetimes, read from the environment once.
+"""registry's own knobs, read once at start by the composition root (`bootstrap.py`).
 
-Tests replace `runtime.extras[LIMITS_KEY]` to tighten or loosen the limits.
+Rate limits come from the environment (the README lists the variables); link settings from
+the platform's Settings. Both sit in `RegistryDeps`, where tests swap them.
 """
 
 from __future__ import annotations
 
 import os
 from dataclasses import dataclass, field
-from datetime import timedelta
 
-from kit.runtime import ServiceRuntime
 from kit.web.ratelimit import Limit, SlidingWindow
-
-LIMITS_KEY = "registry.limits"
-INVITE_TTL = timedelta(days=7)
-LOGIN_LINK_TTL = timedelta(minutes=30)
-PASSWORD_LINK_TTL = timedelta(days=3)
 
 
 def _limit(name: str, default: str) -> SlidingWindow:
@@ -31,8 +25,9 @@ class RateLimits:
     apply_ip: SlidingWindow = field(default_factory=lambda: _limit("REGISTRY_APPLY_IP_LIMIT", "20/3600"))
 
 
-def rate_limits(runtime: ServiceRuntime) -> RateLimits:
-    limits = runtime.extras.get(LIMITS_KEY)
-    if not isinstance(limits, RateLimits):
-        limits = runtime.extras[LIMITS_KEY] = RateLimits()
-    return limits
+@dataclass(frozen=True)
+class LinkSettings:
+    """What minting an emailed link needs: the signing key and the public address it points to."""
+
+    secret: str
+    base_url: str

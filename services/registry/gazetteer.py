@@ -1,4 +1,8 @@
-"""Loads the official list of local governments shipped with the service (read once)."""
+"""The official list of local governments (都道府県・市区町村) shipped with the registry, read once.
+
+The rules for codes and the lookup itself are pure and live in `services.registry.domain`
+(`local_government.py`, `lg_code.py`); the public lookup API is `directory/api.py`.
+"""
 
 from __future__ import annotations
 

@@ -3,5 +3,6 @@
 from __future__ import annotations
 
 from kit.messaging.handlers import EventRouter
+from services.registry.bootstrap import RegistryDeps
 
-router = EventRouter("registry")
+router: EventRouter[RegistryDeps] = EventRouter("registry")

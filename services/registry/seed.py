@@ -11,12 +11,11 @@ from sqlalchemy import insert, select
 
 from kit.db.types import utcnow
 from kit.messaging.envelope import new_event_id
-from kit.runtime import ServiceRuntime
 from kit.web.auth import MEMBER_ADMIN, OPERATOR
+from services.registry.access.domain.passwords import hash_password
+from services.registry.bootstrap import RegistryDeps
 from services.registry.demo import HIDA, build_demo, demo_bases
-from services.registry.gazetteer import load_gazetteer
 from services.registry.models import Member, MemberHistory, SmallBase, User
-from services.registry.passwords import hash_password
 
 OPERATOR_EMAIL = "operator@kakawari-lab.example.jp"
 OPERATOR_PASSWORD = "kakawari-operator-2026"
@@ -25,24 +24,23 @@ HIDA_ADMIN_EMAIL = "admin@city.hida.example.jp"
 HIDA_ADMIN_PASSWORD = "hida-admin-2026"
 
 
-async def seed_operator(runtime: ServiceRuntime) -> None:
-    async with runtime.uow() as tx:
+async def seed_operator(deps: RegistryDeps) -> None:
+    async with deps.uow() as tx:
         if await tx.session.scalar(select(User.id).where(User.email == OPERATOR_EMAIL)) is None:
             tx.session.add(User(id=new_event_id(), email=OPERATOR_EMAIL, display_name="かかわりラボ事務局",
                                 role=OPERATOR, password_hash=hash_password(OPERATOR_PASSWORD), created_at=utcnow()))
         await tx.commit()
 
 
-async def seed(runtime: ServiceRuntime) -> None:
-    await seed_operator(runtime)
-    async with runtime.uow() as tx:
+async def seed(deps: RegistryDeps) -> None:
+    await seed_operator(deps)
+    async with deps.uow() as tx:
         if await tx.session.scalar(select(Member.id).limit(1)) is not None:
             return  # members exist: demo already seeded, or real data
-        gazetteer = load_gazetteer()
-        data = build_demo(gazetteer)
+        data = build_demo(deps.gazetteer)
         await tx.session.execute(insert(Member), data.members)
         await tx.session.execute(insert(MemberHistory), data.history)
-        await tx.session.execute(insert(SmallBase), demo_bases(data, gazetteer))
+        await tx.session.execute(insert(SmallBase), demo_bases(data, deps.gazetteer))
         tx.session.add(User(id=new_event_id(), email=HIDA_ADMIN_EMAIL, display_name="飛騨市 関係人口担当",
                             role=MEMBER_ADMIN, member_id=data.by_code[HIDA],
                             password_hash=hash_password(HIDA_ADMIN_PASSWORD), created_at=utcnow()))

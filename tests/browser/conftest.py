@@ -18,7 +18,6 @@ from typing import Any
 import pytest
 import uvicorn
 
-from services.registry.config import LIMITS_KEY
 from tests.integration.registry.conftest import generous_limits
 from tests.support.platform import RunningPlatform
 
@@ -56,7 +55,7 @@ async def served(platform_factory: Callable[..., AbstractAsyncContextManager[Run
     base = f"http://127.0.0.1:{port}"
     async with platform_factory(services=["registry"], seed=True,
                                 tweak=lambda s: s.with_(public_base_url=base)) as running:
-        running["registry"].extras[LIMITS_KEY] = generous_limits()
+        running["registry"].deps.limits = generous_limits()
         server = uvicorn.Server(uvicorn.Config(running.app, host="127.0.0.1", port=port, lifespan="off",
                                                log_level="warning"))
         task = asyncio.create_task(server.serve())

@@ -1,5 +1,6 @@
-"""Registry domain: pure rules for local governments, organisations and membership.
+"""The registry's shared vocabulary, pure: kinds of member, local governments and their codes, text folding.
 
-Only the standard library and `kit.errors` may be imported here, so every rule
-can be unit-tested without a database, network or web framework.
+Every slice (membership, access, small_bases, directory) speaks these words; rules that belong
+to one slice live in that slice's own `domain/`. Only the standard library and `kit.errors`
+(and `kit.jst`) may be imported here, so every rule is unit-tested without a database or network.
 """

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from enum import StrEnum
 
-from .text import Label
+from services.registry.domain.text import Label
 
 
 class MemberKind(StrEnum):

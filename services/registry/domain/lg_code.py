@@ -5,8 +5,7 @@ from __future__ import annotations
 from typing import NamedTuple
 
 from kit.errors import FieldProblem, ValidationFailed
-
-from .text import nfkc
+from services.registry.domain.text import nfkc
 
 CODE_FIELD = "local_government_code"
 _WEIGHTS = (6, 5, 4, 3, 2)

@@ -11,23 +11,14 @@ from dataclasses import dataclass
 from typing import Literal
 
 from kit.errors import NotFound
-
-from .lg_code import (
+from services.registry.domain.lg_code import (
     BLOCKS,
     CODE_FIELD,
-    Block,
     block_for_prefecture_code,
-    check_digit,
     normalise_code,
     validate_code_format,
 )
-from .text import nfkc, search_key
-
-# Code rules live in lg_code; re-exported so callers need one import.
-__all__ = [
-    "BLOCKS", "CODE_FIELD", "Block", "Gazetteer", "LgKind", "LocalGovernment",
-    "block_for_prefecture_code", "check_digit", "normalise_code", "validate_code_format",
-]
+from services.registry.domain.text import nfkc, search_key
 
 LgKind = Literal["prefecture", "municipality"]
 

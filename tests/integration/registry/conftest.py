@@ -16,10 +16,10 @@ import pytest
 from sqlalchemy import select
 
 from kit.web.ratelimit import Limit, SlidingWindow
-from services.registry.config import LIMITS_KEY, RateLimits
+from services.registry.config import RateLimits
 from services.registry.demo import FREE_CODE
-from services.registry.domain.corporate_number import make_corporate_number
 from services.registry.gazetteer import load_gazetteer
+from services.registry.membership.domain.corporate_number import make_corporate_number
 from services.registry.seed import OPERATOR_EMAIL, OPERATOR_PASSWORD, seed_operator
 from tests.support.platform import RunningPlatform, running_platform
 
@@ -38,8 +38,8 @@ async def registry(request: pytest.FixtureRequest, nats_url: str,
     pg_admin = request.getfixturevalue("pg_admin_url") if backend == "postgresql" else None
     async with running_platform(backend=backend, nats_url=nats_url, tmp=tmp_path_factory.mktemp(backend),
                                 pg_admin=pg_admin, services=["registry"]) as running:
-        await seed_operator(running["registry"])
-        running["registry"].extras[LIMITS_KEY] = generous_limits()
+        await seed_operator(running["registry"].deps)
+        running["registry"].deps.limits = generous_limits()
         yield running
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import time
 from collections.abc import AsyncIterator
 
@@ -24,9 +25,9 @@ async def demo(request: pytest.FixtureRequest, nats_url: str,
 
 async def test_demo_figures_on_2026_04_01(demo: RunningPlatform) -> None:
     started = time.perf_counter()
-    await seed(demo["registry"])
+    await seed(demo["registry"].deps)
     assert time.perf_counter() - started < 5
-    await seed(demo["registry"])  # idempotent: a second start adds nothing
+    await seed(demo["registry"].deps)  # idempotent: a second start adds nothing
     r = await demo.client.get(f"{API}/stats", params={"as_of": "2026-04-01"})
     assert r.status_code == 200
     figures = r.json()
@@ -54,3 +55,21 @@ async def test_demo_accounts_and_directory(demo: RunningPlatform) -> None:
     assert all(e["kind"] == "prefecture" for e in lgs["items"])
     landing = await demo.client.get("/registry/")
     assert landing.status_code == 200 and ">275<" in landing.text.replace(" ", "")
+
+
+async def test_every_listed_demo_member_shows_its_prefecture(demo: RunningPlatform) -> None:
+    await seed(demo["registry"].deps)
+    first = (await demo.client.get(f"{API}/directory", params={"limit": 100})).json()
+    entries = list(first["items"])
+    for offset in range(100, first["total"], 100):
+        entries += (await demo.client.get(f"{API}/directory", params={"limit": 100, "offset": offset})).json()["items"]
+    assert len(entries) == first["total"] == len({e["id"] for e in entries})
+    assert all(e["prefecture"] and e["prefecture_code"] and e["block"] for e in entries), [
+        e["name"] for e in entries if not e["prefecture"]]
+    akiruno = (await demo.client.get(f"{API}/directory", params={"q": "あきる野市", "limit": 100})).json()["items"]
+    assert all(e["prefecture"] == "東京都" for e in akiruno)
+    html = await demo.client.get("/registry/directory", params={"block": "kanto"})
+    listing = html.text.split('<ul class="entries">', 1)[1].split("</ul>", 1)[0]
+    shown = re.findall(r'<div class="muted">([^<・]*) ・', listing)
+    assert len(shown) == listing.count('<span class="name">') == 20
+    assert set(shown) <= {"茨城県", "栃木県", "群馬県", "埼玉県", "千葉県", "東京都", "神奈川県"}

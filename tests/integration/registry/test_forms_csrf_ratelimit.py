@@ -8,7 +8,6 @@ from collections.abc import Iterator
 import pytest
 
 from kit.web.ratelimit import Limit, SlidingWindow
-from services.registry.config import LIMITS_KEY
 from services.registry.seed import OPERATOR_EMAIL, OPERATOR_PASSWORD
 from tests.integration.registry.conftest import API, Ids, generous_limits
 from tests.support.platform import RunningPlatform
@@ -69,11 +68,11 @@ async def test_login_form_and_operator_actions(registry: RunningPlatform, ids: I
 
 @pytest.fixture
 def tight_limits(registry: RunningPlatform) -> Iterator[None]:
-    rt = registry["registry"]
-    rt.extras[LIMITS_KEY].login_email = SlidingWindow(Limit(3, 60))
-    rt.extras[LIMITS_KEY].apply_ip = SlidingWindow(Limit(2, 60))
+    deps = registry["registry"].deps
+    deps.limits.login_email = SlidingWindow(Limit(3, 60))
+    deps.limits.apply_ip = SlidingWindow(Limit(2, 60))
     yield
-    rt.extras[LIMITS_KEY] = generous_limits()
+    deps.limits = generous_limits()
 
 
 async def test_login_and_applications_are_rate_limited(registry: RunningPlatform, tight_limits: None) -> None:

@@ -20,7 +20,11 @@ JUNK_JSON: list[Any] = [None, [], [1, 2], "text", 12, {"kind": 5}, {"kind": "spa
                         {"as_of": "yesterday", "services": [1, 2], "opened_on": "2026-02-30",
                          "municipality_code": HUGE, "role": "god", "locale": "fr", "display_name": ""},
                         # explicit nulls for fields that exist but may not be cleared (found by schemathesis)
-                        {"directory_opt_in": None}, {"locale": None, "contact_name": None, "activity_tags": None}]
+                        {"directory_opt_in": None}, {"locale": None, "contact_name": None, "activity_tags": None},
+                        # days at the ends of the calendar, and numbers past any column
+                        {"opened_on": "9999-12-31", "name": "x", "municipality_code": "212172"},
+                        {"opened_on": "0001-01-01", "name": "x", "municipality_code": "212172"},
+                        {"note": 10**400}, {"directory_opt_in": 10**30}]
 BAD_IDS = ["not-a-uuid", "0", "' OR 1=1 --", "%00", HUGE[:300]]
 
 
@@ -49,6 +53,10 @@ QUERIES: list[dict[str, Any]] = [
     {}, {"q": HUGE[:5000]}, {"q": ""}, {"as_of": "2026-02-30"}, {"as_of": "-1"}, {"kind": "spaceship"},
     {"block": "mars"}, {"prefecture": "999"}, {"offset": "-5"}, {"limit": "1e9"}, {"page": "x"},
     {"dry_run": "maybe"}, {"tag": [HUGE[:100]] * 20}, {"status": "sleeping"}, {"lang": "xx"},
+    # the ends of the calendar and of the integers: 9999-12-31 was a 500, and so was ?page=² on the directory
+    {"as_of": "9999-12-31"}, {"as_of": "0001-01-01"}, {"as_of": "99999-01-01"}, {"page": "²"}, {"page": "٣"},
+    {"page": "99999999999999999999"}, {"offset": "99999999999999999999"}, {"limit": str(2**64)},
+    {"offset": "-99999999999999999999"},
 ]
 
 
@@ -105,3 +113,14 @@ async def test_pages_junk_never_500(registry: RunningPlatform) -> None:
         for path in ("/registry/", "/registry/directory", "/registry/login/link/x", "/registry/operator/members/x"):
             await _check(await c.get(path, params=query), f"GET {path} {str(query)[:60]}")
     c.cookies.clear()
+
+
+async def test_numbers_past_their_bounds_are_422_naming_the_parameter(api: Api) -> None:
+    op = await api.operator()
+    for path, param in (("/directory", "offset"), ("/directory", "limit"), ("/members", "offset"),
+                        ("/members", "limit"), ("/audit", "offset"), ("/audit", "limit"),
+                        ("/local-governments", "limit")):
+        for value in ("99999999999999999999", "-1", str(2**63)):
+            r = await api.client.get(f"{API}{path}", params={param: value, "q": "飛騨"}, headers=op)
+            assert r.status_code == 422, f"{path}?{param}={value}: {r.text}"
+            assert r.json()["errors"][0]["field"] == param and r.json()["errors"][0]["ja"]

@@ -1,0 +1,1 @@
+"""Directory rules, pure: what "as of a day" means and which days may be asked about."""

@@ -1,0 +1,2 @@
+"""Membership: applications and their review, member records, their history and the operators'
+audit log, and CSV import and export."""

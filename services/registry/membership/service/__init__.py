@@ -1,0 +1,1 @@
+"""Membership's use cases, one module per concern; the HTTP layer calls these, never the repository."""

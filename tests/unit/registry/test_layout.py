@@ -1,0 +1,133 @@
+"""The registry's shape: sub-slices of the same make-up, no import cycles, one path to each name."""
+
+from __future__ import annotations
+
+import ast
+from collections import defaultdict
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[3]
+REGISTRY = ROOT / "services" / "registry"
+PREFIX = "services.registry"
+SLICES = ("membership", "access", "small_bases", "directory")
+
+
+def module_name(path: Path) -> str:
+    parts = path.relative_to(ROOT).with_suffix("").parts
+    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+
+
+def sources() -> dict[str, Path]:
+    return {module_name(p): p for p in REGISTRY.rglob("*.py") if "migrations" not in p.parts}
+
+
+def registry_imports(path: Path) -> set[str]:
+    """The registry modules `path` imports (a `from package import module` counts as the module)."""
+    known = sources()
+    found: set[str] = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            found.update(a.name for a in node.names if a.name.startswith(PREFIX))
+        elif isinstance(node, ast.ImportFrom) and node.module and node.module.startswith(PREFIX):
+            found.add(node.module)
+            found.update(f"{node.module}.{a.name}" for a in node.names if f"{node.module}.{a.name}" in known)
+    return found
+
+
+def find_cycle(graph: dict[str, set[str]]) -> list[str] | None:
+    state: dict[str, int] = {}
+    stack: list[str] = []
+
+    def visit(node: str) -> list[str] | None:
+        state[node] = 1
+        stack.append(node)
+        for nxt in sorted(graph.get(node, ())):
+            if state.get(nxt) == 1:
+                return stack[stack.index(nxt):] + [nxt]
+            if nxt not in state and (cycle := visit(nxt)):
+                return cycle
+        stack.pop()
+        state[node] = 2
+        return None
+
+    for node in sorted(graph):
+        if node not in state and (cycle := visit(node)):
+            return cycle
+    return None
+
+
+def graph_of(unit: int, within: str = PREFIX) -> dict[str, set[str]]:
+    """Imports between units: the `unit`-th dotted name part under `within` (its packages and modules)."""
+    depth = within.count(".") + 1 + unit
+    graph: dict[str, set[str]] = defaultdict(set)
+    for name, path in sources().items():
+        if not name.startswith(within + ".") or name.count(".") < depth - 1:
+            continue
+        source = ".".join(name.split(".")[:depth])
+        graph[source]
+        for target in registry_imports(path):
+            if target.startswith(within + ".") and target.count(".") >= depth - 1:
+                goal = ".".join(target.split(".")[:depth])
+                if goal != source:
+                    graph[source].add(goal)
+    return graph
+
+
+def test_the_cycle_finder_finds_cycles() -> None:
+    assert find_cycle({"a": {"b"}, "b": {"c"}, "c": {"a"}}) == ["a", "b", "c", "a"]
+    assert find_cycle({"a": {"b"}, "b": set()}) is None
+
+
+def test_no_import_cycle_between_modules() -> None:
+    graph = {name: {t for t in registry_imports(path) if t in sources()} - {name} for name, path in sources().items()}
+    assert find_cycle(graph) is None, " -> ".join(find_cycle(graph) or [])
+
+
+def test_no_import_cycle_between_the_registrys_parts() -> None:
+    """Slices, the shared domain, the web layer and the composition root depend on each other one way."""
+    graph = graph_of(1)
+    assert {f"{PREFIX}.{s}" for s in SLICES} <= set(graph)
+    assert find_cycle(graph) is None, " -> ".join(find_cycle(graph) or [])
+
+
+@pytest.mark.parametrize("part", SLICES)
+def test_no_import_cycle_inside_a_slice(part: str) -> None:
+    graph = graph_of(1, f"{PREFIX}.{part}")
+    assert find_cycle(graph) is None, " -> ".join(find_cycle(graph) or [])
+
+
+@pytest.mark.parametrize("part", SLICES)
+def test_every_slice_has_the_same_shape(part: str) -> None:
+    folder = REGISTRY / part
+    for piece in ("api", "service", "repository", "schemas"):
+        assert (folder / f"{piece}.py").exists() or (folder / piece / "__init__.py").exists(), f"{part}: {piece}"
+    assert (folder / "domain" / "__init__.py").exists(), f"{part}: domain/"
+    assert not (folder / "domain.py").exists()
+
+
+def test_only_the_composition_root_and_web_layer_know_the_dependencies_object() -> None:
+    """Use cases take what they need as arguments; only HTTP glue, hooks and the root see RegistryDeps."""
+    for name, path in sources().items():
+        if f"{PREFIX}.bootstrap" in registry_imports(path):
+            last = name.rsplit(".", 1)[-1]
+            assert last in {"api", "deps", "page", "seed", "main", "handlers"}, name
+
+
+@pytest.mark.parametrize("name", ["MemberKind", "RmoLegalForm", "MemberStatus", "Action", "Gazetteer",
+                                  "LocalGovernment", "BLOCKS", "RateLimits", "LinkSettings", "RegistryDeps"])
+def test_each_name_is_imported_by_one_path(name: str) -> None:
+    paths: dict[str, list[str]] = defaultdict(list)
+    for module, path in sources().items():
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ImportFrom) and node.module and any(a.name == name for a in node.names):
+                paths[node.module].append(module)
+    assert len(paths) <= 1, dict(paths)
+
+
+def test_one_locale_type() -> None:
+    """Locales are `kit.contracts.base.Locale` (checked with `kit.web.locale.as_locale`), not patterns."""
+    for module, path in sources().items():
+        text = path.read_text(encoding="utf-8")
+        assert "ja|en" not in text and '("ja", "en")' not in text, module

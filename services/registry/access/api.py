@@ -11,6 +11,7 @@ from uuid import UUID
 from fastapi import APIRouter, Request, Response
 
 from kit.web.auth import Principal, issue_token
+from kit.web.openapi import problems
 from services.registry.access.schemas import (
     InvitationAccept,
     InvitationRead,
@@ -36,7 +37,8 @@ def _token(deps: RegistryDeps, who: Principal) -> TokenRead:
     return TokenRead(access_token=issue_token(who, deps.secret_key), role=who.role, member_id=who.member_id)
 
 
-@router.post("/applications", response_model=MemberRead, status_code=201, tags=["members"])
+@router.post("/applications", response_model=MemberRead, status_code=201, tags=["members"],
+             responses=problems(429))
 async def submit_application(body: MemberApplicationCreate, request: Request, deps: Deps) -> Any:
     """Apply (or save a draft); the applicant is emailed a link to set their password."""
     limit_apply(request, deps.limits)
@@ -44,13 +46,13 @@ async def submit_application(body: MemberApplicationCreate, request: Request, de
     return member
 
 
-@router.post("/auth/token", response_model=TokenRead, tags=["auth"])
+@router.post("/auth/token", response_model=TokenRead, tags=["auth"], responses=problems(401, 429))
 async def create_token(body: TokenCreate, request: Request, deps: Deps) -> TokenRead:
     limit_login(request, deps.limits, str(body.email))
     return _token(deps, await signin.authenticate(uow=deps.uow, email=str(body.email), password=body.password))
 
 
-@router.post("/auth/login-link", status_code=202, tags=["auth"])
+@router.post("/auth/login-link", status_code=202, tags=["auth"], responses=problems(429))
 async def request_login_link(body: LoginLinkCreate, request: Request, deps: Deps) -> dict[str, str]:
     """Email a sign-in link if the address has an account; the answer is the same either way."""
     limit_login(request, deps.limits, str(body.email))
@@ -58,18 +60,18 @@ async def request_login_link(body: LoginLinkCreate, request: Request, deps: Deps
     return {"status": "sent_if_registered"}
 
 
-@router.post("/auth/login-link/redeem", response_model=TokenRead, tags=["auth"])
+@router.post("/auth/login-link/redeem", response_model=TokenRead, tags=["auth"], responses=problems(401))
 async def redeem_login_link(body: LinkRedeem, deps: Deps) -> TokenRead:
     return _token(deps, await signin.redeem_login_link(uow=deps.uow, keys=deps.links, token=body.token))
 
 
-@router.post("/auth/password", response_model=TokenRead, tags=["auth"])
+@router.post("/auth/password", response_model=TokenRead, tags=["auth"], responses=problems(401))
 async def set_password(body: PasswordSet, deps: Deps) -> TokenRead:
     who = await signin.set_password(uow=deps.uow, keys=deps.links, token=body.token, password=body.password)
     return _token(deps, who)
 
 
-@router.post("/invitations/accept", response_model=TokenRead, tags=["auth"])
+@router.post("/invitations/accept", response_model=TokenRead, tags=["auth"], responses=problems(401))
 async def accept_invitation(body: InvitationAccept, deps: Deps) -> TokenRead:
     who = await staff.accept_invitation(uow=deps.uow, keys=deps.links, token=body.token,
                                         display_name=body.display_name, password=body.password)

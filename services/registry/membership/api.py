@@ -11,6 +11,7 @@ from uuid import UUID
 
 from fastapi import APIRouter, Body, Query, Request, Response
 
+from kit.web.openapi import problems
 from services.registry.membership.domain.workflow import Action, MemberStatus
 from services.registry.membership.schemas import (
     AuditRead,
@@ -64,14 +65,16 @@ async def member_history(member_id: UUID, deps: Deps, who: Caller) -> Any:
     return await records.member_history(uow=deps.uow, member_id=member_id, viewer=who)
 
 
-@router.get("/export.csv", tags=["operators"], response_class=Response)
+@router.get("/export.csv", tags=["operators"], response_class=Response, responses={
+    200: {"description": "Every member as CSV (UTF-8).", "content": {"text/csv": {"schema": {"type": "string"}}}}})
 async def export_csv(deps: Deps, who: Caller) -> Response:
     body = await csv_export.export_csv(uow=deps.uow, actor=who)
     return Response(body, media_type="text/csv; charset=utf-8",
                     headers={"content-disposition": f'attachment; filename="{csv_export.FILENAME}"'})
 
 
-@router.post("/import", response_model=ImportReport, tags=["operators"])
+@router.post("/import", response_model=ImportReport, tags=["operators"], responses=problems(413), openapi_extra={
+    "requestBody": {"required": True, "content": {"text/csv": {"schema": {"type": "string"}}}}})
 async def import_csv(request: Request, deps: Deps, who: Caller, dry_run: bool = Query(True)) -> ImportReport:
     """Body: the CSV file itself (text/csv). Defaults to a dry run; nothing is written if any row fails."""
     who.require_operator()  # before reading a body only operators may send

@@ -42,7 +42,8 @@ lint: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python -m bench.events
 	$(BIN)/python -m bench.events --per-tx 10
-	@echo "results: bench/results/events.json, bench/results/events-per-tx-10.json"
+	$(BIN)/python -m bench.http
+	@echo "results: bench/results/events.json, bench/results/events-per-tx-10.json, bench/results/http.json"
 
 deploy-check: $(STAMP)
 	$(BIN)/python -m pytest -q tests/deploy

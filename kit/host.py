@@ -14,15 +14,16 @@ from contextlib import asynccontextmanager
 from typing import Any
 
 from fastapi import Depends, FastAPI, Query, Request
-from opentelemetry.instrumentation.fastapi import FastAPIInstrumentor
 
 from kit.errors import NotFound, Unauthorized
 from kit.heap import freeze_after_startup
 from kit.messaging.dlq import DeadLetters
 from kit.runtime import ServiceRuntime
+from kit.telemetry.http_tracing import FASTAPI_TELEMETRY_OFF
 from kit.telemetry.loop_lag import LoopLagMonitor
 from kit.web.auth import bearer_principal
 from kit.web.health import health_routes
+from kit.web.http_stack import install_http_stack
 from kit.web.problems import install_problem_handlers
 
 
@@ -52,7 +53,8 @@ def build_host(
             for runtime in reversed(started):
                 await runtime.stop()
 
-    app = FastAPI(title=title, lifespan=lifespan, docs_url=None, redoc_url=None, openapi_url=None)
+    app = FastAPI(title=title, lifespan=lifespan, docs_url=None, redoc_url=None, openapi_url=None,
+                  telemetry=FASTAPI_TELEMETRY_OFF)
     install_problem_handlers(app)
     app.state.runtimes = {r.name: r for r in runtimes}
 
@@ -89,5 +91,5 @@ def build_host(
 
     for runtime in runtimes:
         app.mount(f"/{runtime.name}", runtime.app)
-    FastAPIInstrumentor.instrument_app(app, excluded_urls="healthz,readyz,metrics")
+    install_http_stack(app)  # the request's span, security headers, service requests straight to their app
     return app

@@ -6,7 +6,7 @@ its routes take `deps: Deps`; the object is the one its composition root built a
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from typing import TypeVar
 
 from fastapi import Request
@@ -17,10 +17,11 @@ from kit.web.auth import Principal, bearer_principal
 D = TypeVar("D")
 
 
-def dependency(kind: type[D]) -> Callable[[Request], D]:
+def dependency(kind: type[D]) -> Callable[[Request], Awaitable[D]]:
     """A FastAPI dependency returning the serving app's `kind` dependencies."""
 
-    def current(request: Request) -> D:
+    # async, as every dependency here: FastAPI runs a plain `def` dependency on a worker thread.
+    async def current(request: Request) -> D:
         deps = request.app.state.deps
         if not isinstance(deps, kind):  # a route mounted on another service's app: a wiring bug
             raise TypeError(f"this app's dependencies are {type(deps).__name__}, not {kind.__name__}")
@@ -30,7 +31,7 @@ def dependency(kind: type[D]) -> Callable[[Request], D]:
     return current
 
 
-def principal(request: Request) -> Principal:
+async def principal(request: Request) -> Principal:
     """The signed-in caller (401 without a valid bearer token)."""
     found = bearer_principal(request, request.app.state.secret_key)
     if found is None:

@@ -13,15 +13,16 @@ from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from contextlib import asynccontextmanager
 from typing import Any
 
-from fastapi import Depends, FastAPI, Query, Request
+from fastapi import Depends, FastAPI, Query
 
-from kit.errors import NotFound, Unauthorized
+from kit.errors import NotFound
 from kit.heap import freeze_after_startup
 from kit.messaging.dlq import DeadLetters
 from kit.runtime import ServiceRuntime
 from kit.telemetry.http_tracing import FASTAPI_TELEMETRY_OFF
 from kit.telemetry.loop_lag import LoopLagMonitor
-from kit.web.auth import bearer_principal
+from kit.web.auth import Principal
+from kit.web.deps import principal
 from kit.web.health import health_routes
 from kit.web.http_stack import install_http_stack
 from kit.web.problems import install_problem_handlers
@@ -63,11 +64,9 @@ def build_host(
         return {"ready": all(r["ready"] for r in reports), "services": {r["service"]: r for r in reports}}
 
     app.include_router(health_routes(readiness))
+    app.state.secret_key = runtimes[0].settings.secret_key  # for kit.web.deps.principal
 
-    def operator(request: Request) -> None:
-        who = bearer_principal(request, runtimes[0].settings.secret_key)
-        if who is None:
-            raise Unauthorized()
+    async def operator(who: Principal = Depends(principal)) -> None:
         who.require_operator()
 
     def dead_letters() -> DeadLetters:

@@ -32,9 +32,11 @@ from kit.service import BackgroundWork, ServiceCore, ServiceDefinition
 from kit.tasks import Loop
 from kit.telemetry import metrics
 from kit.telemetry.consume_tracing import ConsumeTracing
+from kit.telemetry.http_tracing import FASTAPI_TELEMETRY_OFF
 from kit.telemetry.sql_tracing import trace_statements
 from kit.web.health import health_routes
 from kit.web.problems import install_problem_handlers
+from kit.web.routing import include_flat
 from kit.worker import Worker
 
 log = logging.getLogger(__name__)
@@ -117,14 +119,15 @@ class ServiceRuntime(Generic[D]):
         return self.broker.connection.jetstream()
 
     def _build_app(self) -> FastAPI:
-        app = FastAPI(title=f"kakawari {self.name}", description=self.definition.title, version="1.0.0")
+        app = FastAPI(title=f"kakawari {self.name}", description=self.definition.title, version="1.0.0",
+                      telemetry=FASTAPI_TELEMETRY_OFF)
         app.state.deps = self.deps
         app.state.secret_key = self.settings.secret_key
         install_problem_handlers(app)
-        app.include_router(self.definition.api, prefix="/api/v1")
+        include_flat(app, self.definition.api, prefix="/api/v1")
         if self.definition.pages is not None:
-            app.include_router(self.definition.pages)
-        app.include_router(health_routes(self.readiness, service=self.name))
+            include_flat(app, self.definition.pages)
+        include_flat(app, health_routes(self.readiness, service=self.name))
 
         @app.get("/asyncapi.json", include_in_schema=False)
         async def asyncapi() -> JSONResponse:

@@ -15,6 +15,7 @@ from typing import Any
 
 from fastapi import FastAPI
 from fastapi.exceptions import RequestValidationError
+from sqlalchemy.exc import DBAPIError
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, Response
@@ -110,6 +111,15 @@ _HTTP_TEXT: dict[int, tuple[str, str]] = {
 }
 
 
+# PostgreSQL's SQLSTATEs for text it cannot store: character_not_in_repertoire, untranslatable_character.
+_UNSTORABLE_TEXT = {"22021", "22P05"}
+
+
+def _sqlstate(exc: DBAPIError) -> str | None:
+    code = getattr(exc.orig, "sqlstate", None) or getattr(exc.orig, "pgcode", None)
+    return str(code) if code else None
+
+
 def install_problem_handlers(app: FastAPI) -> None:
     """Answer every error as a problem, and say so in the app's OpenAPI document (`kit.web.openapi`)."""
     install_contract_completion(app)
@@ -127,6 +137,15 @@ def install_problem_handlers(app: FastAPI) -> None:
     async def _http(request: Request, exc: HTTPException) -> Response:
         ja, en = _HTTP_TEXT.get(exc.status_code, ("エラーが発生しました。", str(exc.detail)))
         return problem_response(request, exc.status_code, ja, en)
+
+    @app.exception_handler(DBAPIError)
+    async def _database(request: Request, exc: DBAPIError) -> Response:
+        # Text PostgreSQL cannot store (a NUL character, bytes that are not UTF-8) is the
+        # sender's fault; the transaction was rolled back, so nothing was half-written.
+        if _sqlstate(exc) in _UNSTORABLE_TEXT:
+            return problem_response(request, 422, "使用できない文字（NUL など）が含まれています。",
+                                    "The text contains a character that cannot be stored (such as NUL).")
+        return await _unexpected(request, exc)
 
     @app.exception_handler(Exception)
     async def _unexpected(request: Request, exc: Exception) -> Response:

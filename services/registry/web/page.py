@@ -102,7 +102,8 @@ class PageContext:
         return raw
 
 
-def page_context(request: Request, deps: Deps) -> PageContext:
+async def page_context(request: Request, deps: Deps) -> PageContext:
+    # async: FastAPI runs a plain function dependency on a worker thread, a hop per request
     loaded = deps.sessions.load(request)
     return PageContext(request, deps, loaded or deps.sessions.new(), loaded is None)
 

@@ -1,0 +1,46 @@
+"""Routers added to an app flat: every route at its full path, on the app's own router.
+
+FastAPI (0.165) resolves an included router lazily, on every request, once per level of
+inclusion; a service whose API is sub-slices of routers pays that on each call. Adding the
+resolved routes directly gives the same routes, paths and OpenAPI document without the
+per-request walk (`tests/unit/kit/test_routing.py` checks the documents are equal).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, FastAPI
+from fastapi.routing import APIRoute, RouteContext, iter_route_contexts
+
+# What add_api_route takes, read from the resolved route: the include's prefix, tags,
+# dependencies and responses are already combined with the route's own.
+_OPTIONS = (
+    "response_model", "status_code", "tags", "dependencies", "summary", "description", "response_description",
+    "responses", "deprecated", "methods", "operation_id", "response_model_include", "response_model_exclude",
+    "response_model_by_alias", "response_model_exclude_unset", "response_model_exclude_defaults",
+    "response_model_exclude_none", "include_in_schema", "response_class", "name", "callbacks", "openapi_extra",
+    "generate_unique_id_function", "strict_content_type", "max_body_size",
+)
+
+
+def include_flat(app: FastAPI, router: APIRouter, *, prefix: str = "") -> None:
+    """`app.include_router(router, prefix=prefix)`, resolved once now instead of per request."""
+    staging = APIRouter()
+    staging.include_router(router, prefix=prefix)
+    for context in iter_route_contexts(staging.routes):
+        route = context.original_route
+        if not isinstance(route, APIRoute):  # a plain Starlette route or mount: nothing to resolve
+            app.router.routes.append(route)
+            continue
+        options: dict[str, Any] = {name: getattr(context, name) for name in _OPTIONS}
+        options["dependencies"] = list(options["dependencies"] or [])
+        options["tags"] = list(options["tags"] or [])
+        app.router.add_api_route(_path(context), route.endpoint, route_class_override=type(route), **options)
+
+
+def _path(context: RouteContext) -> str:
+    path = context.path
+    if path is None:
+        raise ValueError(f"route {context.original_route!r} has no path")
+    return path

@@ -11,6 +11,7 @@ from services.forum.handlers import router as handlers
 from services.forum.models import MESSAGING, Base
 
 SERVICE: ServiceDefinition[ForumDeps] = ServiceDefinition(
-    name="forum", bootstrap=bootstrap, title="フォーラム・かかわりカフェ / Forums and cafés", api=router, handlers=handlers,
+    name="forum", title="フォーラム・かかわりカフェ / Forums and cafés",
+    bootstrap=bootstrap, api=router, handlers=handlers,
     metadata=Base.metadata, tables=MESSAGING, migrations=Path(__file__).parent / "migrations",
 )

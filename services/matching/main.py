@@ -11,6 +11,7 @@ from services.matching.handlers import router as handlers
 from services.matching.models import MESSAGING, Base
 
 SERVICE: ServiceDefinition[MatchingDeps] = ServiceDefinition(
-    name="matching", bootstrap=bootstrap, title="マッチング / Matching people with regional programs", api=router, handlers=handlers,
+    name="matching", title="マッチング / Matching people with regional programs",
+    bootstrap=bootstrap, api=router, handlers=handlers,
     metadata=Base.metadata, tables=MESSAGING, migrations=Path(__file__).parent / "migrations",
 )

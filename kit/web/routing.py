@@ -4,6 +4,9 @@ FastAPI (0.165) resolves an included router lazily, on every request, once per l
 inclusion; a service whose API is sub-slices of routers pays that on each call. Adding the
 resolved routes directly gives the same routes, paths and OpenAPI document without the
 per-request walk (`tests/unit/kit/test_routing.py` checks the documents are equal).
+
+Routing still tries routes in order until one matches, so each route first compares the
+literal start of its path (up to its first parameter) and only then runs its regex.
 """
 
 from __future__ import annotations
@@ -12,6 +15,9 @@ from typing import Any
 
 from fastapi import APIRouter, FastAPI
 from fastapi.routing import APIRoute, RouteContext, iter_route_contexts
+from starlette._utils import get_route_path
+from starlette.routing import Match
+from starlette.types import Scope
 
 # What add_api_route takes, read from the resolved route: the include's prefix, tags,
 # dependencies and responses are already combined with the route's own.
@@ -22,6 +28,37 @@ _OPTIONS = (
     "response_model_exclude_none", "include_in_schema", "response_class", "name", "callbacks", "openapi_extra",
     "generate_unique_id_function", "strict_content_type", "max_body_size",
 )
+
+
+class LiteralPrefixRoute(APIRoute):
+    """An APIRoute that rules itself out on its literal prefix before trying its regex."""
+
+    def __init__(self, path: str, endpoint: Any, **options: Any) -> None:
+        super().__init__(path, endpoint, **options)
+        self._literal = self.path_format.split("{", 1)[0]
+        self._exact = "{" not in self.path_format
+
+    def matches(self, scope: Scope) -> tuple[Match, Scope]:
+        if scope["type"] == "http":
+            path = _route_path(scope)
+            if not (path == self._literal if self._exact else path.startswith(self._literal)):
+                return Match.NONE, {}
+        return super().matches(scope)
+
+
+_ROUTE_PATH = "kakawari.route_path"
+
+
+def _route_path(scope: Scope) -> str:
+    """The path the app routes on, worked out once per request rather than once per route.
+    Keyed to the path string itself, since a redirect check copies the scope with another path."""
+    full = scope["path"]
+    cached = scope.get(_ROUTE_PATH)
+    if cached is not None and cached[0] is full:
+        return str(cached[1])
+    path = get_route_path(scope)
+    scope[_ROUTE_PATH] = (full, path)
+    return path
 
 
 def include_flat(app: FastAPI, router: APIRouter, *, prefix: str = "") -> None:
@@ -36,7 +73,8 @@ def include_flat(app: FastAPI, router: APIRouter, *, prefix: str = "") -> None:
         options: dict[str, Any] = {name: getattr(context, name) for name in _OPTIONS}
         options["dependencies"] = list(options["dependencies"] or [])
         options["tags"] = list(options["tags"] or [])
-        app.router.add_api_route(_path(context), route.endpoint, route_class_override=type(route), **options)
+        route_class = LiteralPrefixRoute if type(route) is APIRoute else type(route)
+        app.router.add_api_route(_path(context), route.endpoint, route_class_override=route_class, **options)
 
 
 def _path(context: RouteContext) -> str:

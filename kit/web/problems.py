@@ -45,6 +45,7 @@ _MESSAGES: dict[str, tuple[str, str]] = {
     "enum": ("選択肢から選んでください：{expected}", "Choose one of: {expected}"),
     "literal_error": ("選択肢から選んでください：{expected}", "Choose one of: {expected}"),
     "value_error": ("値が正しくありません。", "The value is not valid."),
+    "string_nul": ("使用できない文字（NUL）が含まれています。", "NUL characters are not allowed."),
     "json_invalid": ("JSONの形式が正しくありません。", "The body is not valid JSON."),
     "model_attributes_type": ("JSONオブジェクトを送ってください。", "Send a JSON object."),
     "dict_type": ("JSONオブジェクトを送ってください。", "Send a JSON object."),

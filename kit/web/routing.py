@@ -6,18 +6,24 @@ resolved routes directly gives the same routes, paths and OpenAPI document witho
 per-request walk (`tests/unit/kit/test_routing.py` checks the documents are equal).
 
 Routing still tries routes in order until one matches, so each route first compares the
-literal start of its path (up to its first parameter) and only then runs its regex.
+literal start of its path (up to its first parameter) and only then runs its regex. The
+kit's route also refuses text carrying a NUL before the endpoint runs (`kit.web.nul_guard`).
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable, Coroutine
 from typing import Any
 
 from fastapi import APIRouter, FastAPI
 from fastapi.routing import APIRoute, RouteContext, iter_route_contexts
 from starlette._utils import get_route_path
+from starlette.requests import Request
+from starlette.responses import Response
 from starlette.routing import Match
 from starlette.types import Scope
+
+from kit.web.nul_guard import refuse_nul
 
 # What add_api_route takes, read from the resolved route: the include's prefix, tags,
 # dependencies and responses are already combined with the route's own.
@@ -30,8 +36,9 @@ _OPTIONS = (
 )
 
 
-class LiteralPrefixRoute(APIRoute):
-    """An APIRoute that rules itself out on its literal prefix before trying its regex."""
+class KitRoute(APIRoute):
+    """An APIRoute that rules itself out on its literal prefix before trying its regex, and
+    refuses NUL characters in its input."""
 
     def __init__(self, path: str, endpoint: Any, **options: Any) -> None:
         super().__init__(path, endpoint, **options)
@@ -44,6 +51,15 @@ class LiteralPrefixRoute(APIRoute):
             if not (path == self._literal if self._exact else path.startswith(self._literal)):
                 return Match.NONE, {}
         return super().matches(scope)
+
+    def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
+        handler = super().get_route_handler()
+
+        async def guarded(request: Request) -> Response:
+            await refuse_nul(request)
+            return await handler(request)
+
+        return guarded
 
 
 _ROUTE_PATH = "kakawari.route_path"
@@ -73,7 +89,7 @@ def include_flat(app: FastAPI, router: APIRouter, *, prefix: str = "") -> None:
         options: dict[str, Any] = {name: getattr(context, name) for name in _OPTIONS}
         options["dependencies"] = list(options["dependencies"] or [])
         options["tags"] = list(options["tags"] or [])
-        route_class = LiteralPrefixRoute if type(route) is APIRoute else type(route)
+        route_class = KitRoute if type(route) is APIRoute else type(route)
         app.router.add_api_route(_path(context), route.endpoint, route_class_override=route_class, **options)
 
 

@@ -25,10 +25,6 @@ def upgrade(migrations: Path, url: str, revision: str = "head") -> None:
     command.upgrade(alembic_config(migrations, url), revision)
 
 
-async def upgrade_async(migrations: Path, url: str, revision: str = "head") -> None:
-    await asyncio.to_thread(upgrade, migrations, url, revision)
-
-
 def run_env(metadata: MetaData) -> None:
     """The body of every service's `env.py`: online, async, batch mode for SQLite."""
     from alembic import context

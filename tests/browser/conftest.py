@@ -12,7 +12,7 @@ import shutil
 import socket
 from collections.abc import AsyncIterator, Callable
 from contextlib import AbstractAsyncContextManager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import pytest
@@ -54,7 +54,7 @@ async def served(platform_factory: Callable[..., AbstractAsyncContextManager[Run
     port = free_port()
     base = f"http://127.0.0.1:{port}"
     async with platform_factory(services=["registry"], seed=True,
-                                tweak=lambda s: s.with_(public_base_url=base)) as running:
+                                tweak=lambda s: replace(s, public_base_url=base)) as running:
         running["registry"].deps.limits = generous_limits()
         server = uvicorn.Server(uvicorn.Config(running.app, host="127.0.0.1", port=port, lifespan="off",
                                                log_level="warning"))

@@ -14,8 +14,8 @@ from sqlalchemy import MetaData
 from sqlalchemy.ext.asyncio import create_async_engine
 
 from kakawari import catalog
-from kit.db.migrate import alembic_config, upgrade_async
-from tests.support.platform import database_urls
+from kit.db.migrate import alembic_config
+from tests.support.platform import database_urls, upgrade_async
 
 
 async def _differences(url: str, metadata: MetaData) -> list[object]:

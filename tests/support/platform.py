@@ -7,6 +7,7 @@ another's state or anything an earlier run left behind.
 
 from __future__ import annotations
 
+import asyncio
 import uuid
 from collections.abc import AsyncIterator, Callable
 from contextlib import AsyncExitStack, asynccontextmanager
@@ -21,7 +22,7 @@ from fastapi import FastAPI
 from kakawari import catalog
 from kit.config import Settings
 from kit.db.engine import open_database
-from kit.db.migrate import upgrade_async
+from kit.db.migrate import upgrade
 from kit.dev.postgres import throwaway_database
 from kit.host import build_host
 from kit.runtime import ServiceRuntime
@@ -55,6 +56,11 @@ async def database_urls(
                 assert pg_admin
                 urls[name] = await stack.enter_async_context(throwaway_database(pg_admin, name))
         yield urls
+
+
+async def upgrade_async(migrations: Path, url: str) -> None:
+    """Alembic from a test's event loop: env.py runs a loop of its own, so it goes on a thread."""
+    await asyncio.to_thread(upgrade, migrations, url)
 
 
 async def prepare_schema(definition: ServiceDefinition[Any], url: str) -> None:

@@ -4,6 +4,7 @@ and on both SQLite and PostgreSQL."""
 from __future__ import annotations
 
 import asyncio
+from dataclasses import replace
 from uuid import uuid4
 
 import pytest
@@ -74,7 +75,7 @@ async def test_a_crash_between_commit_and_publish_still_delivers_once(platform_f
 async def test_b_handler_failing_twice_then_succeeding_applies_once(  # type: ignore[no-untyped-def]
     platform_factory, spans: InMemorySpanExporter
 ) -> None:
-    async with platform_factory(definitions=QA, tweak=lambda s: s.with_(max_deliver=5)) as p:
+    async with platform_factory(definitions=QA, tweak=lambda s: replace(s, max_deliver=5)) as p:
         PLAN.fail_first["flaky"] = 2
         await emit(p["qaprod"], 1, "flaky")
         await wait_for(lambda: effect_count(p["qacons"], "flaky"))

@@ -21,7 +21,6 @@ from sqlalchemy import func, select
 from kakawari import catalog
 from kit.contracts.registry import LoginLinkRequested
 from kit.db.engine import open_database
-from kit.db.migrate import upgrade_async
 from kit.dev.nats_server import free_port
 from kit.dev.postgres import throwaway_database
 from kit.messaging.envelope import Envelope
@@ -29,6 +28,7 @@ from kit.messaging.subjects import Naming
 from kit.messaging.topology import Topology
 from services.notify.dev_smtp import SmtpSink
 from services.notify.models import PENDING, EmailDelivery
+from tests.support.platform import upgrade_async
 from tests.support.servers import wait_for
 
 KAKAWARI = str(Path(sys.executable).parent / "kakawari")

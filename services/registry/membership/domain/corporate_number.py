@@ -31,11 +31,6 @@ def normalise_corporate_number(raw: str) -> str:
     return _SEPARATORS.sub("", nfkc(raw))
 
 
-def is_valid_corporate_number(s: str) -> bool:
-    s = normalise_corporate_number(s)
-    return bool(_THIRTEEN.fullmatch(s)) and int(s[0]) == corporate_check_digit(s[1:])
-
-
 def validate_corporate_number(raw: str, field: str = FIELD) -> str:
     """Return the normalised 13-digit number or raise ValidationFailed."""
     s = normalise_corporate_number(raw)

@@ -135,7 +135,3 @@ def plan_transition(status: MemberStatus | str, action: Action | str, *, note: s
         ])
     return transition
 
-
-def is_active_membership(status: MemberStatus | str) -> bool:
-    """True while the status holds its code; rejected and withdrawn free it."""
-    return MemberStatus(status) in HOLDING_STATUSES

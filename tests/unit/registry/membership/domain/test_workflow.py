@@ -9,11 +9,11 @@ import pytest
 from kit.errors import Conflict, ValidationFailed
 from services.registry.membership.domain.workflow import (
     ALL_TRANSITIONS,
+    HOLDING_STATUSES,
     Action,
     IllegalTransition,
     MemberStatus,
     allowed_actions,
-    is_active_membership,
     plan_transition,
 )
 
@@ -99,8 +99,9 @@ def test_plan_accepts_stored_strings() -> None:
     [(S.draft, True), (S.submitted, True), (S.returned, True), (S.approved, True), (S.active, True),
      (S.suspended, True), (S.rejected, False), (S.withdrawn, False)],
 )
-def test_is_active_membership(status: MemberStatus, holds: bool) -> None:
-    assert is_active_membership(status) is holds
+def test_which_statuses_hold_the_code(status: MemberStatus, holds: bool) -> None:
+    """A membership holds its code until rejected or withdrawn."""
+    assert (status in HOLDING_STATUSES) is holds
 
 
 @pytest.mark.parametrize("member", [*S, *A])

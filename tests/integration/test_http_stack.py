@@ -14,7 +14,7 @@ from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanE
 from opentelemetry.trace import SpanKind, StatusCode
 
 from kit.web.http_stack import CONTENT_SECURITY_POLICY
-from tests.support.platform import RunningPlatform, running_platform
+from tests.support.platform import RunningPlatform, platform_per_backend
 
 LOOKUP = "/registry/api/v1/local-governments/212172"  # an in-memory lookup: no database
 TRACE_ID = "0af7651916cd43dd8448eb211c80319c"
@@ -24,10 +24,7 @@ PARENT_ID = "b7ad6b7169203331"
 @pytest.fixture(scope="module", params=["sqlite", "postgresql"])
 async def registry(request: pytest.FixtureRequest, nats_url: str,
                    tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[RunningPlatform]:
-    backend = str(request.param)
-    pg_admin = request.getfixturevalue("pg_admin_url") if backend == "postgresql" else None
-    async with running_platform(backend=backend, nats_url=nats_url, tmp=tmp_path_factory.mktemp(backend),
-                                pg_admin=pg_admin, services=["registry"]) as running:
+    async with platform_per_backend(request, nats_url, tmp_path_factory, services=["registry"]) as running:
         app = running["registry"].app
 
         async def boom() -> None:

@@ -118,3 +118,14 @@ async def running_platform(
                 await runtimes[0].topology.delete(nc.jetstream(), catalog.producers())
             finally:
                 await nc.close()
+
+
+@asynccontextmanager
+async def platform_per_backend(request: Any, nats_url: str, tmp_path_factory: Any,
+                               **options: Any) -> AsyncIterator[RunningPlatform]:
+    """For a fixture parametrised by backend ("sqlite", "postgresql"): the platform on that backend."""
+    backend = str(request.param)
+    pg_admin = request.getfixturevalue("pg_admin_url") if backend == "postgresql" else None
+    async with running_platform(backend=backend, nats_url=nats_url, tmp=tmp_path_factory.mktemp(backend),
+                                pg_admin=pg_admin, **options) as running:
+        yield running

@@ -14,21 +14,13 @@ from pathlib import Path
 
 import pytest
 
+from tests.support.import_graph import find_cycle, imports
+
 ROOT = Path(__file__).resolve().parents[2]
 SERVICES = sorted(p.name for p in (ROOT / "services").iterdir() if (p / "__init__.py").exists())
 IO_LIBRARIES = {"sqlalchemy", "fastapi", "starlette", "nats", "faststream", "aiosmtplib", "aiosmtpd", "httpx",
                 "asyncpg", "aiosqlite", "jinja2", "opentelemetry", "sqlite3", "socket", "requests", "urllib"}
 SOURCE_ROOTS = ("kit", "services", "kakawari", "bench")
-
-
-def imports(path: Path) -> set[str]:
-    found: set[str] = set()
-    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-        if isinstance(node, ast.Import):
-            found.update(alias.name for alias in node.names)
-        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
-            found.add(node.module)
-    return found
 
 
 def python_files(folder: Path) -> list[Path]:
@@ -92,28 +84,6 @@ def kit_package_graph() -> dict[str, set[str]]:
                 if target != unit:
                     graph[unit].add(target)
     return graph
-
-
-def find_cycle(graph: dict[str, set[str]]) -> list[str] | None:
-    state: dict[str, int] = {}
-    stack: list[str] = []
-
-    def visit(node: str) -> list[str] | None:
-        state[node] = 1
-        stack.append(node)
-        for nxt in sorted(graph.get(node, ())):
-            if state.get(nxt) == 1:
-                return stack[stack.index(nxt):] + [nxt]
-            if nxt not in state and (cycle := visit(nxt)):
-                return cycle
-        stack.pop()
-        state[node] = 2
-        return None
-
-    for node in sorted(graph):
-        if node not in state and (cycle := visit(node)):
-            return cycle
-    return None
 
 
 def test_no_import_cycle_between_the_kits_packages() -> None:

@@ -5,8 +5,11 @@ Tests in a module share state, so each takes fresh codes and numbers from `ids`.
 
 from __future__ import annotations
 
+import csv
+import io
 import itertools
 import json
+import re
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -20,10 +23,27 @@ from services.registry.config import RateLimits
 from services.registry.demo import FREE_CODE
 from services.registry.gazetteer import load_gazetteer
 from services.registry.membership.domain.corporate_number import make_corporate_number
+from services.registry.membership.service.csv_import import IMPORT_COLUMNS
 from services.registry.seed import OPERATOR_EMAIL, OPERATOR_PASSWORD, seed_operator
-from tests.support.platform import RunningPlatform, running_platform
+from tests.support.platform import RunningPlatform, platform_per_backend
 
 API = "/registry/api/v1"
+
+
+def csrf_of(html: str) -> str:
+    """The CSRF token a page's form carries."""
+    found = re.search(r'name="csrf_token" value="([^"]+)"', html)
+    assert found, "no CSRF token on the page"
+    return found.group(1)
+
+
+def csv_bytes(rows: list[dict[str, str]]) -> bytes:
+    """Rows as the operators' CSV import takes them (UTF-8 with a BOM, as Excel saves it)."""
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=IMPORT_COLUMNS)
+    writer.writeheader()
+    writer.writerows(rows)
+    return out.getvalue().encode("utf-8-sig")
 
 
 def generous_limits() -> RateLimits:
@@ -34,10 +54,7 @@ def generous_limits() -> RateLimits:
 @pytest.fixture(scope="module", params=["sqlite", "postgresql"])
 async def registry(request: pytest.FixtureRequest, nats_url: str,
                    tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[RunningPlatform]:
-    backend = str(request.param)
-    pg_admin = request.getfixturevalue("pg_admin_url") if backend == "postgresql" else None
-    async with running_platform(backend=backend, nats_url=nats_url, tmp=tmp_path_factory.mktemp(backend),
-                                pg_admin=pg_admin, services=["registry"]) as running:
+    async with platform_per_backend(request, nats_url, tmp_path_factory, services=["registry"]) as running:
         await seed_operator(running["registry"].deps)
         running["registry"].deps.limits = generous_limits()
         yield running

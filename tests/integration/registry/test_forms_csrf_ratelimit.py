@@ -9,14 +9,8 @@ import pytest
 
 from kit.web.ratelimit import Limit, SlidingWindow
 from services.registry.seed import OPERATOR_EMAIL, OPERATOR_PASSWORD
-from tests.integration.registry.conftest import API, Ids, generous_limits
+from tests.integration.registry.conftest import API, Ids, csrf_of, generous_limits
 from tests.support.platform import RunningPlatform
-
-
-def csrf_of(html: str) -> str:
-    found = re.search(r'name="csrf_token" value="([^"]+)"', html)
-    assert found
-    return found.group(1)
 
 
 async def test_post_without_or_with_wrong_token_is_403(registry: RunningPlatform, ids: Ids) -> None:

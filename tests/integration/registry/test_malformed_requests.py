@@ -5,11 +5,10 @@ Whatever arrives, the answer is a 4xx (or a 2xx/3xx where the junk is harmless),
 
 from __future__ import annotations
 
-import re
 import uuid
 from typing import Any
 
-from tests.integration.registry.conftest import API, Api, Ids, admin_of_new_member, municipality
+from tests.integration.registry.conftest import API, Api, Ids, admin_of_new_member, csrf_of, municipality
 from tests.support.platform import RunningPlatform
 
 HUGE = "漢" * 20_000  # past every max_length, and past the form field cap
@@ -94,12 +93,11 @@ async def test_pages_junk_never_500(registry: RunningPlatform) -> None:
     c = registry.client
     c.cookies.clear()
     page = await c.get("/registry/apply")
-    token = re.search(r'name="csrf_token" value="([^"]+)"', page.text)
-    assert token
+    token = csrf_of(page.text)
     forms: list[dict[str, Any]] = [
-        {}, {"csrf_token": token.group(1)}, {"csrf_token": token.group(1), "kind": "spaceship"},
-        {"csrf_token": token.group(1), "kind": "municipality", "local_government": "市"},
-        {"csrf_token": token.group(1), "kind": "company", "name": HUGE[:6000], "contact_email": "x",
+        {}, {"csrf_token": token}, {"csrf_token": token, "kind": "spaceship"},
+        {"csrf_token": token, "kind": "municipality", "local_government": "市"},
+        {"csrf_token": token, "kind": "company", "name": HUGE[:6000], "contact_email": "x",
          "website": "ftp://x", "activity_tags": "、" * 500, "directory_opt_in": "maybe", "method": "link",
          "email": HUGE[:400], "password": HUGE[:400], "note": HUGE[:6000], "role": "god"},
     ]

@@ -8,6 +8,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.support.import_graph import find_cycle
+
 ROOT = Path(__file__).resolve().parents[3]
 REGISTRY = ROOT / "services" / "registry"
 PREFIX = "services.registry"
@@ -34,28 +36,6 @@ def registry_imports(path: Path) -> set[str]:
             found.add(node.module)
             found.update(f"{node.module}.{a.name}" for a in node.names if f"{node.module}.{a.name}" in known)
     return found
-
-
-def find_cycle(graph: dict[str, set[str]]) -> list[str] | None:
-    state: dict[str, int] = {}
-    stack: list[str] = []
-
-    def visit(node: str) -> list[str] | None:
-        state[node] = 1
-        stack.append(node)
-        for nxt in sorted(graph.get(node, ())):
-            if state.get(nxt) == 1:
-                return stack[stack.index(nxt):] + [nxt]
-            if nxt not in state and (cycle := visit(nxt)):
-                return cycle
-        stack.pop()
-        state[node] = 2
-        return None
-
-    for node in sorted(graph):
-        if node not in state and (cycle := visit(node)):
-            return cycle
-    return None
 
 
 def graph_of(unit: int, within: str = PREFIX) -> dict[str, set[str]]:

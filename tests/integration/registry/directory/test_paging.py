@@ -3,14 +3,11 @@ totals, reading order, tag and kind filters, on SQLite and PostgreSQL."""
 
 from __future__ import annotations
 
-import csv
-import io
 from typing import Any
 
 from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
 
-from services.registry.membership.service.csv_import import IMPORT_COLUMNS
-from tests.integration.registry.conftest import API, Api
+from tests.integration.registry.conftest import API, Api, csv_bytes
 
 COUNT = 120
 NAME, KANA, TAG = "ページング検証", "ページングケンショウ", "ページング試験"
@@ -24,12 +21,6 @@ def _rows() -> list[dict[str, str]]:
             for n in range(COUNT)]
 
 
-def _csv(rows: list[dict[str, str]]) -> bytes:
-    out = io.StringIO()
-    writer = csv.DictWriter(out, fieldnames=IMPORT_COLUMNS)
-    writer.writeheader()
-    writer.writerows(rows)
-    return out.getvalue().encode("utf-8-sig")
 
 
 async def _all_pages(api: Api, path: str, params: dict[str, Any], size: int, expected_total: int,
@@ -50,7 +41,7 @@ async def _all_pages(api: Api, path: str, params: dict[str, Any], size: int, exp
 async def test_paging_through_120_members(api: Api) -> None:
     op = await api.operator()
     rows = _rows()
-    done = await api.client.post(f"{API}/import", params={"dry_run": "false"}, content=_csv(rows), headers=op)
+    done = await api.client.post(f"{API}/import", params={"dry_run": "false"}, content=csv_bytes(rows), headers=op)
     assert done.status_code == 200 and done.json()["imported"] == COUNT, done.text
     by_kana = [row["name"] for row in sorted(rows, key=lambda row: row["name_kana"])]
     assert by_kana[0] == f"{NAME}{COUNT - 1:03d}"  # reversed: the kana decides

@@ -6,16 +6,7 @@ import csv
 import io
 
 from services.registry.gazetteer import load_gazetteer
-from services.registry.membership.service.csv_import import IMPORT_COLUMNS
-from tests.integration.registry.conftest import API, Api, Ids
-
-
-def csv_bytes(rows: list[dict[str, str]]) -> bytes:
-    out = io.StringIO()
-    writer = csv.DictWriter(out, fieldnames=IMPORT_COLUMNS)
-    writer.writeheader()
-    writer.writerows(rows)
-    return out.getvalue().encode("utf-8-sig")
+from tests.integration.registry.conftest import API, Api, Ids, csv_bytes
 
 
 def row(**values: str) -> dict[str, str]:

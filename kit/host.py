@@ -26,6 +26,7 @@ from kit.web.deps import principal
 from kit.web.health import health_routes
 from kit.web.http_stack import install_http_stack
 from kit.web.problems import install_problem_handlers
+from kit.web.routing import include_flat
 
 
 def build_host(
@@ -63,7 +64,7 @@ def build_host(
         reports = await asyncio.gather(*(r.readiness() for r in runtimes))
         return {"ready": all(r["ready"] for r in reports), "services": {r["service"]: r for r in reports}}
 
-    app.include_router(health_routes(readiness))
+    include_flat(app, health_routes(readiness))
     app.state.secret_key = runtimes[0].settings.secret_key  # for kit.web.deps.principal
 
     async def operator(who: Principal = Depends(principal)) -> None:

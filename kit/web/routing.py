@@ -47,8 +47,13 @@ class KitRoute(APIRoute):
 
     def matches(self, scope: Scope) -> tuple[Match, Scope]:
         if scope["type"] == "http":
-            path = _route_path(scope)
-            if not (path == self._literal if self._exact else path.startswith(self._literal)):
+            # Tried for every request until one matches: kept to a few dict and string operations.
+            full = scope["path"]
+            cached = scope.get(_ROUTE_PATH)
+            if cached is None or cached[0] is not full:  # a redirect check copies the scope with another path
+                cached = scope[_ROUTE_PATH] = (full, get_route_path(scope))
+            path = cached[1]
+            if path != self._literal if self._exact else not path.startswith(self._literal):
                 return Match.NONE, {}
         return super().matches(scope)
 
@@ -62,19 +67,7 @@ class KitRoute(APIRoute):
         return guarded
 
 
-_ROUTE_PATH = "kakawari.route_path"
-
-
-def _route_path(scope: Scope) -> str:
-    """The path the app routes on, worked out once per request rather than once per route.
-    Keyed to the path string itself, since a redirect check copies the scope with another path."""
-    full = scope["path"]
-    cached = scope.get(_ROUTE_PATH)
-    if cached is not None and cached[0] is full:
-        return str(cached[1])
-    path = get_route_path(scope)
-    scope[_ROUTE_PATH] = (full, path)
-    return path
+_ROUTE_PATH = "kakawari.route_path"  # (scope path, the path routes match on), worked out once a request
 
 
 def include_flat(app: FastAPI, router: APIRouter, *, prefix: str = "") -> None:

@@ -128,6 +128,10 @@ class ServiceRuntime(Generic[D]):
         if self.definition.pages is not None:
             include_flat(app, self.definition.pages)
         include_flat(app, health_routes(self.readiness, service=self.name))
+        # FastAPI put its own /openapi.json and /docs routes first; every request tried them
+        # before the service's. They go last: their paths are their own, so nothing else changes.
+        own = {app.openapi_url, app.docs_url, app.redoc_url, app.swagger_ui_oauth2_redirect_url}
+        app.router.routes.sort(key=lambda route: getattr(route, "path", None) in own)
 
         @app.get("/asyncapi.json", include_in_schema=False)
         async def asyncapi() -> JSONResponse:

@@ -28,7 +28,14 @@ def dependency(kind: type[D]) -> Callable[[Request], Awaitable[D]]:
         return deps
 
     current.__name__ = f"{kind.__name__.lower()}_dependency"
+    current.__kakawari_service_deps__ = kind  # type: ignore[attr-defined]  # routes resolve it directly
     return current
+
+
+def service_deps_kind(call: object) -> type | None:
+    """The dependencies' type if `call` came from `dependency(kind)`, else None."""
+    kind = getattr(call, "__kakawari_service_deps__", None)
+    return kind if isinstance(kind, type) else None
 
 
 async def principal(request: Request) -> Principal:

@@ -7,13 +7,17 @@ per-request walk (`tests/unit/kit/test_routing.py` checks the documents are equa
 
 Routing still tries routes in order until one matches, so each route first compares the
 literal start of its path (up to its first parameter) and only then runs its regex. The
-kit's route also refuses text carrying a NUL before the endpoint runs (`kit.web.nul_guard`).
+kit's route also refuses text carrying a NUL before the endpoint runs (`kit.web.nul_guard`),
+and hands an endpoint its service's typed dependencies (`deps: Deps`) straight from the app,
+as `kit.web.deps.dependency` would, without FastAPI solving a sub-dependency per request.
 """
 
 from __future__ import annotations
 
+import functools
+import inspect
 from collections.abc import Callable, Coroutine
-from typing import Any
+from typing import Any, get_type_hints
 
 from fastapi import APIRouter, FastAPI
 from fastapi.routing import APIRoute, RouteContext, iter_route_contexts
@@ -23,6 +27,7 @@ from starlette.responses import Response
 from starlette.routing import Match
 from starlette.types import Scope
 
+from kit.web.deps import service_deps_kind
 from kit.web.nul_guard import refuse_nul
 
 # What add_api_route takes, read from the resolved route: the include's prefix, tags,
@@ -83,7 +88,49 @@ def include_flat(app: FastAPI, router: APIRouter, *, prefix: str = "") -> None:
         options["dependencies"] = list(options["dependencies"] or [])
         options["tags"] = list(options["tags"] or [])
         route_class = KitRoute if type(route) is APIRoute else type(route)
-        app.router.add_api_route(_path(context), route.endpoint, route_class_override=route_class, **options)
+        endpoint = with_service_deps(route.endpoint) if route_class is KitRoute else route.endpoint
+        app.router.add_api_route(_path(context), endpoint, route_class_override=route_class, **options)
+
+
+def with_service_deps(endpoint: Callable[..., Any]) -> Callable[..., Any]:
+    """`endpoint`, taking the request instead of its `dependency(kind)` parameters and passing the
+    app's dependencies to those itself. Other parameters, the return annotation and so the
+    OpenAPI document stay as they are. Async endpoints only: a sync one runs on a thread."""
+    if not inspect.iscoroutinefunction(endpoint):
+        return endpoint
+    hints = get_type_hints(endpoint, include_extras=True)
+    signature = inspect.signature(endpoint)
+    injected: dict[str, type] = {}
+    for name in signature.parameters:
+        for marker in getattr(hints.get(name), "__metadata__", ()):
+            kind = service_deps_kind(getattr(marker, "dependency", None))
+            if kind is not None:
+                injected[name] = kind
+    if not injected:
+        return endpoint
+    request_name = next((n for n in signature.parameters if hints.get(n) is Request), None)
+    added = request_name is None
+    request_name = request_name or "kakawari_request"
+    parameters = [p.replace(annotation=hints.get(p.name, p.annotation)) for p in signature.parameters.values()
+                  if p.name not in injected]
+    if added:
+        parameters.append(inspect.Parameter(request_name, inspect.Parameter.KEYWORD_ONLY, annotation=Request))
+
+    @functools.wraps(endpoint)
+    async def resolved(**values: Any) -> Any:
+        request = values.pop(request_name) if added else values[request_name]
+        deps = request.app.state.deps
+        for name, kind in injected.items():
+            if not isinstance(deps, kind):  # a route on another service's app: a wiring bug
+                raise TypeError(f"this app's dependencies are {type(deps).__name__}, not {kind.__name__}")
+            values[name] = deps
+        return await endpoint(**values)
+
+    resolved.__signature__ = signature.replace(  # type: ignore[attr-defined]
+        parameters=sorted(parameters, key=lambda p: p.kind),
+        return_annotation=hints.get("return", signature.return_annotation))
+    del resolved.__wrapped__  # FastAPI must read the new signature, not the original's
+    return resolved
 
 
 def _path(context: RouteContext) -> str:

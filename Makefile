@@ -38,7 +38,8 @@ lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/mypy kit kakawari services bench
 
-# One event per transaction (a typical use case), then ten (bulk work: imports, lotteries, reminders).
+# Events: one per transaction (a typical use case), then ten (bulk work: imports, lotteries, reminders);
+# then HTTP: an API GET against the /healthz ceiling of the same process (wrk, installed when missing).
 bench: $(STAMP)
 	$(BIN)/python -m bench.events
 	$(BIN)/python -m bench.events --per-tx 10

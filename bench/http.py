@@ -13,7 +13,7 @@ Requests/s are the best of `--rounds` rounds (noise on a shared VM only ever slo
 down); p99 is that round's. `ratio` is api over ceiling, taken per pair of adjacent rounds
 (the machine drifts over minutes) and reported as the median of the pairs.
 
-    python -m bench.http [--rounds 5] [--seconds 10] [--connections 64]
+    python -m bench.http [--rounds 7] [--seconds 10] [--connections 64]
 """
 
 from __future__ import annotations
@@ -225,7 +225,7 @@ def run(args: argparse.Namespace) -> dict[str, object]:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--rounds", type=int, default=5, help="rounds per endpoint, alternating")
+    parser.add_argument("--rounds", type=int, default=7, help="rounds per endpoint, alternating")
     parser.add_argument("--seconds", type=int, default=10, help="length of one wrk run")
     parser.add_argument("--connections", type=int, default=64)
     args = parser.parse_args()

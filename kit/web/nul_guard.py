@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 from typing import Any
-from urllib.parse import parse_qsl, unquote
+from urllib.parse import parse_qsl
 
 from fastapi.exceptions import RequestValidationError
 from starlette.requests import Request
@@ -45,15 +45,19 @@ def _json_paths(value: Any, location: tuple[str | int, ...]) -> Iterator[tuple[t
 async def refuse_nul(request: Request) -> None:
     """Raise a 422 (as a validation error) if the request carries a NUL anywhere in its text."""
     errors: list[dict[str, Any]] = []
-    if _NUL in unquote(request.scope.get("path", "")):
-        errors.append(_error(("path",), request.scope["path"]))
+    path: str = request.scope["path"]  # ASGI gives it percent-decoded already
+    if _NUL in path:
+        errors.append(_error(("path",), path))
     query: bytes = request.scope.get("query_string", b"")
     if any(marker in query for marker in _RAW_NUL[:2]):
         errors += [_error(("query", key), value) for key, value in _pairs(query) if _NUL in key + value]
-    if request.method in ("POST", "PUT", "PATCH"):
+    content_type = request.headers.get("content-type", "")
+    # Uploads may hold any bytes and are not read ahead here; text from them that reaches
+    # PostgreSQL with a NUL is still a 422 (kit.web.problems), never a 500.
+    if request.method in ("POST", "PUT", "PATCH") and not content_type.startswith("multipart/"):
         body = await request.body()  # Starlette keeps it: the endpoint reads the same bytes
         if any(marker in body for marker in _RAW_NUL):
-            errors += _body_errors(request.headers.get("content-type", ""), body)
+            errors += _body_errors(content_type, body)
     if errors:
         raise RequestValidationError(errors)
 
@@ -67,6 +71,4 @@ def _body_errors(content_type: str, body: bytes) -> list[dict[str, Any]]:
         except ValueError:
             return []  # not JSON at all: the endpoint's own parsing says so
         return [_error(location, value) for location, value in _json_paths(parsed, ("body",))]
-    if content_type.startswith("multipart/"):
-        return []  # files may hold any bytes; their fields are checked where they are parsed
     return [_error(("body",), "")] if b"\x00" in body else []  # plain text: only a raw NUL counts

@@ -21,6 +21,9 @@ async def test_nul_in_a_query_is_refused_with_its_parameter(registry: RunningPla
     # A percent sign that is not a NUL is just text.
     plain = await registry.client.get(f"{API}/directory", params={"q": "100%00"})
     assert plain.status_code == 200
+    # Nor is a path holding "%00" as text (sent as %2500): the path arrives decoded once.
+    coded = await registry.client.get(f"{API}/local-governments/%2500")
+    assert coded.status_code in (404, 422) and "string_nul" not in coded.text, coded.text
 
 
 async def test_nul_in_a_json_body_is_refused_with_its_field(registry: RunningPlatform, ids: Ids) -> None:

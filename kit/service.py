@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Generic, Protocol, TypeVar
+from typing import Generic, Protocol, TypeVar
 
 from fastapi import APIRouter
 from sqlalchemy import MetaData
@@ -64,6 +64,3 @@ class ServiceDefinition(Generic[D]):
     on_start: list[Hook[D]] = field(default_factory=list)
     on_stop: list[Hook[D]] = field(default_factory=list)
     seed: Hook[D] | None = None
-
-
-AnyService = ServiceDefinition[Any]

@@ -22,14 +22,19 @@ def dependency(kind: type[D]) -> Callable[[Request], Awaitable[D]]:
 
     # async, as every dependency here: FastAPI runs a plain `def` dependency on a worker thread.
     async def current(request: Request) -> D:
-        deps = request.app.state.deps
-        if not isinstance(deps, kind):  # a route mounted on another service's app: a wiring bug
-            raise TypeError(f"this app's dependencies are {type(deps).__name__}, not {kind.__name__}")
-        return deps
+        return app_deps(request, kind)
 
     current.__name__ = f"{kind.__name__.lower()}_dependency"
     current.__kakawari_service_deps__ = kind  # type: ignore[attr-defined]  # routes resolve it directly
     return current
+
+
+def app_deps(request: Request, kind: type[D]) -> D:
+    """The serving app's dependencies, which must be a `kind`."""
+    deps = request.app.state.deps
+    if not isinstance(deps, kind):  # a route mounted on another service's app: a wiring bug
+        raise TypeError(f"this app's dependencies are {type(deps).__name__}, not {kind.__name__}")
+    return deps
 
 
 def service_deps_kind(call: object) -> type | None:

@@ -27,7 +27,7 @@ from starlette.responses import Response
 from starlette.routing import Match
 from starlette.types import Scope
 
-from kit.web.deps import service_deps_kind
+from kit.web.deps import app_deps, service_deps_kind
 from kit.web.nul_guard import refuse_nul
 
 # What add_api_route takes, read from the resolved route: the include's prefix, tags,
@@ -119,11 +119,8 @@ def with_service_deps(endpoint: Callable[..., Any]) -> Callable[..., Any]:
     @functools.wraps(endpoint)
     async def resolved(**values: Any) -> Any:
         request = values.pop(request_name) if added else values[request_name]
-        deps = request.app.state.deps
         for name, kind in injected.items():
-            if not isinstance(deps, kind):  # a route on another service's app: a wiring bug
-                raise TypeError(f"this app's dependencies are {type(deps).__name__}, not {kind.__name__}")
-            values[name] = deps
+            values[name] = app_deps(request, kind)
         return await endpoint(**values)
 
     resolved.__signature__ = signature.replace(  # type: ignore[attr-defined]

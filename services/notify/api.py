@@ -11,11 +11,11 @@ from kit.web.auth import Principal
 from kit.web.deps import dependency, principal
 from services.notify import service
 from services.notify.bootstrap import NotifyDeps
+from services.notify.models import DeliveryState
 from services.notify.schemas import (
     DeliveryAttemptRead,
     DeliveryLog,
     DeliveryRead,
-    DeliveryState,
     MarkedRead,
     NotificationPage,
     NotificationRead,

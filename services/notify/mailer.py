@@ -139,6 +139,7 @@ class MailJob:
     async def settle(self, session: AsyncSession, items: Sequence[PendingMail], outcomes: Sequence[Outcome]) -> None:
         now = utcnow()
         for mail, outcome in zip(items, outcomes, strict=True):
+            logged: str  # the try's outcome in the log: sent, failed, or retry
             if outcome.done:
                 values: dict[str, Any] = {"state": SENT, "sent_at": now, "last_error": None}
                 logged = SENT

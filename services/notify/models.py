@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from enum import StrEnum
 from uuid import UUID
 
 from sqlalchemy import ForeignKey, Index, String, Text
@@ -11,9 +12,16 @@ from sqlalchemy.orm import Mapped, mapped_column
 from kit.db.types import ServiceBase, service_metadata
 from kit.messaging.tables import messaging_tables
 
-PENDING = "pending"
-SENT = "sent"
-FAILED = "failed"
+
+class DeliveryState(StrEnum):
+    """Where an email delivery stands; the API filters and shows the same values."""
+
+    pending = "pending"
+    sent = "sent"
+    failed = "failed"
+
+
+PENDING, SENT, FAILED = DeliveryState.pending, DeliveryState.sent, DeliveryState.failed
 
 
 class Base(ServiceBase):

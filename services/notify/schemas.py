@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from datetime import datetime
-from enum import StrEnum
 from uuid import UUID
 
 from pydantic import BaseModel, ConfigDict
+
+from services.notify.models import DeliveryState
 
 
 class NotificationRead(BaseModel):
@@ -28,12 +29,6 @@ class NotificationPage(BaseModel):
 
 class MarkedRead(BaseModel):
     marked: int
-
-
-class DeliveryState(StrEnum):
-    pending = "pending"
-    sent = "sent"
-    failed = "failed"
 
 
 class DeliveryAttemptRead(BaseModel):

@@ -10,7 +10,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from kit.errors import NotFound
 from kit.web.deps import dependency
 from kit.web.pages import render
-from kit.web.sessions import SessionCodec, signed_in
+from kit.web.sessions import signed_in
 from services.notify import service
 from services.notify.bootstrap import NotifyDeps
 
@@ -22,7 +22,7 @@ PAGE_SIZE = 30
 @router.get("/inbox", response_model=None)
 async def inbox(request: Request, deps: Deps, page: Annotated[int, Query(ge=1, le=10_000)] = 1) -> Response:
     """The signed-in person's notifications, newest first; sign in first otherwise."""
-    who = signed_in(SessionCodec(secret=request.app.state.secret_key).load(request))
+    who = signed_in(deps.sessions.load(request))
     if who is None:
         return RedirectResponse("/registry/login?next=/notify/inbox", status_code=303)
     found = await service.list_inbox(uow=deps.uow, recipient=who.email, limit=PAGE_SIZE,

@@ -82,13 +82,8 @@ def route_template(scope: Scope, root_path: str) -> str | None:
     prefix = str(scope.get("root_path", ""))[len(root_path):]
     if isinstance(route, Mount):  # a mounted app that matched nothing itself
         return f"{prefix}/{{path}}"
-    # FastAPI keeps an included router's routes as declared, without the include's prefix; the prefixed
-    # template is on the route context it records for the request.
-    effective = (scope.get("fastapi") or {}).get("effective_route_context")
-    if effective is not None and getattr(effective, "original_route", None) is route:
-        path = getattr(effective, "path_format", None)
-    else:
-        path = getattr(route, "path_format", None)
+    # The kit adds routers flat (kit.web.routing.include_flat), so a route's template is its full path.
+    path = getattr(route, "path_format", None)
     return f"{prefix}{path}" if path else None
 
 

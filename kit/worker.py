@@ -9,6 +9,10 @@ are a `Job` run by a `Worker`:
   are selected `FOR UPDATE SKIP LOCKED` and stay locked until their outcome is written; on
   SQLite one process owns the file and its single writer settles them, so a claim is kept in
   memory for as long as an item runs;
+- or, for work that talks to the outside world (SMTP, webhooks), it claims with a lease: the
+  job marks the rows taken until a deadline and that is committed before anything is sent, so
+  no lock is held over the network, and a process that dies mid-send leaves rows whose lease
+  runs out and which the job's `due` query offers again (with the same idempotency key);
 - a failed item is retried with exponential backoff and jitter, up to the job's limit, then
   marked failed; when every item of a round failed (the server it talks to is down), the
   worker itself backs off before the next round instead of hammering it;
@@ -126,11 +130,26 @@ class Job(Protocol[T]):
         """Write each item's outcome down, in the worker's transaction."""
 
 
+T_contra = TypeVar("T_contra", bound=WorkItem, contravariant=True)
+
+
+class Leasing(Protocol[T_contra]):
+    """What a job run with a lease adds: marking its claimed rows taken until `until`.
+    Its `due` query must offer again the rows whose lease has run out."""
+
+    async def claim(self, session: AsyncSession, items: Sequence[T_contra], until: datetime) -> None: ...
+
+
 class Worker(Generic[T]):
     def __init__(
         self, job: Job[T], *, db: Database, service: str, batch_size: int = 100, sweep_interval_s: float = 1.0,
+        lease: Leasing[T] | None = None, lease_s: float = 120.0,
     ) -> None:
+        """`lease`: claim with a committed lease of `lease_s` seconds (usually the job itself)
+        instead of holding row locks while items run; then `hand_over` is not offered."""
         self.job = job
+        self.lease = lease
+        self.lease_s = lease_s
         self.db = db
         self.service = service
         self.batch_size = batch_size
@@ -153,6 +172,8 @@ class Worker(Generic[T]):
 
     def hand_over(self, items: Sequence[T]) -> None:
         """Items a transaction has just committed: run them without reading them back."""
+        if self.lease is not None:
+            raise TypeError("a leased worker claims in the database; call wake() instead")
         self._hot.extend(items)
         self._claimed.update(i.id for i in items)
         self._wake.set()
@@ -197,6 +218,8 @@ class Worker(Generic[T]):
         """Claim, run and settle one batch of due rows. Returns how many rows were due, and
         whether every item run failed."""
         query = self.job.due(utcnow(), self.batch_size)
+        if self.lease is not None:
+            return await self._sweep_leased(query, self.lease)
         if self.db.dialect == "postgresql":
             # Replicas sweep side by side: each takes rows the others have not locked, and keeps
             # them locked until their outcome is committed.
@@ -212,6 +235,18 @@ class Worker(Generic[T]):
         async with self.db.readers() as session:
             rows = (await session.execute(query)).all()
         items = self._unclaimed(rows)
+        self._claimed.update(i.id for i in items)
+        return len(rows), await self._run_claimed(items)
+
+    async def _sweep_leased(self, query: DueQuery, lease: Leasing[T]) -> tuple[int, bool]:
+        """Claim with a lease committed before the items run, then run and settle them."""
+        if self.db.dialect == "postgresql":
+            query = query.with_for_update(skip_locked=True)
+        async with self.db.writing() as session:
+            rows = (await session.execute(query)).all()
+            items = self._unclaimed(rows)
+            if items:
+                await lease.claim(session, items, utcnow() + timedelta(seconds=self.lease_s))
         self._claimed.update(i.id for i in items)
         return len(rows), await self._run_claimed(items)
 

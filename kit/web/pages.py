@@ -37,6 +37,9 @@ def render(request: Request, template: str, **context: Any) -> str:
         return ja if locale == "ja" else en
 
     base = str(request.scope.get("root_path", ""))
+    other = "en" if locale == "ja" else "ja"
+    # The language switch keeps the rest of the query (a page's token, a search, a page number).
+    switch = "?" + str(request.query_params.__class__({**request.query_params, "lang": other}))
     return _env.get_template(template).render(
-        request=request, locale=locale, t=t, base=base, other_locale="en" if locale == "ja" else "ja", **context
+        request=request, locale=locale, t=t, base=base, other_locale=other, lang_switch=switch, **context
     )

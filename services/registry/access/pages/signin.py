@@ -6,10 +6,11 @@ from fastapi import APIRouter
 from starlette.responses import Response
 
 from kit.errors import AppError, FieldProblem, ValidationFailed
+from kit.web.page import messages
 from services.registry.access.schemas import MAX_PASSWORD, MIN_PASSWORD
 from services.registry.access.service import signin, staff
 from services.registry.access.throttle import limit_login
-from services.registry.web.page import Page, PageContext, messages
+from services.registry.web.page import Page, RegistryPage
 
 router = APIRouter(include_in_schema=False)
 MAX_EMAIL, MAX_TOKEN, MAX_NAME = 320, 500, 100
@@ -88,7 +89,7 @@ async def invite_submit(page: Page, token: str) -> Response:
     return await _set_password(page, token[:MAX_TOKEN], invite=True)
 
 
-async def _set_password(page: PageContext, token: str, *, invite: bool) -> Response:
+async def _set_password(page: RegistryPage, token: str, *, invite: bool) -> Response:
     form = await page.form()
     password, name = form.get("password", ""), form.get("display_name", "").strip()
     try:

@@ -12,12 +12,13 @@ from starlette.responses import Response
 from kit.contracts.base import DEFAULT_LOCALE
 from kit.errors import AppError, FieldProblem, ValidationFailed
 from kit.web.locale import as_locale
+from kit.web.page import messages
 from kit.web.problems import field_problems
 from services.registry.access.service import signin, signup
 from services.registry.access.throttle import limit_apply
 from services.registry.domain.local_government import Gazetteer
 from services.registry.membership.schemas import MAX_TAGS, MemberApplicationCreate
-from services.registry.web.page import Page, form_tags, messages
+from services.registry.web.page import Page, form_tags
 
 router = APIRouter(include_in_schema=False)
 _CODE = re.compile(r"\b([0-9０-９]{6})\b")

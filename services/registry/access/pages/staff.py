@@ -9,16 +9,17 @@ from starlette.responses import Response
 
 from kit.errors import AppError, FieldProblem, NotFound, ValidationFailed
 from kit.web.auth import Principal
+from kit.web.page import messages
 from services.registry.access.domain.roles import STAFF, as_staff_role
 from services.registry.access.service import staff
 from services.registry.membership.service import records
-from services.registry.web.page import Page, PageContext, messages
+from services.registry.web.page import Page, RegistryPage
 
 router = APIRouter(include_in_schema=False)
 MAX_EMAIL = 320
 
 
-async def _staff_page(page: PageContext, who: Principal, status: int = 200, error: str | None = None,
+async def _staff_page(page: RegistryPage, who: Principal, status: int = 200, error: str | None = None,
                       notice: str | None = None) -> Response:
     assert who.member_id
     member = await records.get_member(uow=page.deps.uow, member_id=who.member_id, viewer=who)

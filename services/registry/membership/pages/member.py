@@ -10,17 +10,18 @@ from starlette.responses import Response
 
 from kit.errors import AppError, FieldProblem, ValidationFailed
 from kit.web.auth import Principal
+from kit.web.page import messages
 from kit.web.problems import field_problems
 from services.registry.membership.domain.workflow import STATUS_LABELS, Action, allowed_actions
 from services.registry.membership.schemas import MAX_TAGS, MemberUpdate
 from services.registry.membership.service import records, review
-from services.registry.web.page import Page, PageContext, form_tags, messages
+from services.registry.web.page import Page, RegistryPage, form_tags
 
 router = APIRouter(include_in_schema=False)
 TEXT_FIELDS = ("name", "corporate_number", "contact_name", "website")
 
 
-async def _status_page(page: PageContext, who: Principal, status: int = 200, error: str | None = None,
+async def _status_page(page: RegistryPage, who: Principal, status: int = 200, error: str | None = None,
                        errors: dict[str, str] | None = None) -> Response:
     assert who.member_id
     member = await records.get_member(uow=page.deps.uow, member_id=who.member_id, viewer=who)

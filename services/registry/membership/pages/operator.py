@@ -10,10 +10,11 @@ from starlette.responses import Response
 
 from kit.errors import AppError, NotFound
 from kit.web.auth import Principal
+from kit.web.page import messages
 from services.registry.membership.domain.workflow import REQUIRED_NOTE, STATUS_LABELS, Action, allowed_actions
 from services.registry.membership.service import csv_export, csv_import, records, review
 from services.registry.models import Member
-from services.registry.web.page import Page, PageContext, messages
+from services.registry.web.page import Page, RegistryPage
 
 router = APIRouter(prefix="/operator", include_in_schema=False)
 
@@ -33,7 +34,7 @@ async def queue_page(page: Page) -> Response:
     return page.page("membership/review_queue.html", counts=counts, waiting=waiting, statuses=STATUS_LABELS)
 
 
-async def _member_page(page: PageContext, who: Principal, member_id: UUID, status: int = 200,
+async def _member_page(page: RegistryPage, who: Principal, member_id: UUID, status: int = 200,
                        error: str | None = None) -> Response:
     uow = page.deps.uow
     member = await records.get_member(uow=uow, member_id=member_id, viewer=who)

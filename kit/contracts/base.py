@@ -8,6 +8,7 @@ change is a new class beside the old one, never an edit.
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any, ClassVar, Literal, get_args
 
 from pydantic import BaseModel, ConfigDict
@@ -43,3 +44,12 @@ class EventContract(BaseModel):
     @classmethod
     def producer(cls) -> str:
         return cls.event_type.split(".", 1)[0]
+
+
+
+class PersonErasedBase(EventContract):
+    """What every `<service>.person.erased.v1` carries: the person's address, so each service
+    can blank its copy. Each producer declares its own subclass (its subject)."""
+
+    email: str
+    at: datetime

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from uuid import UUID
 
-from kit.contracts.base import DEFAULT_LOCALE, EventContract, Locale
+from kit.contracts.base import DEFAULT_LOCALE, EventContract, Locale, PersonErasedBase
 
 
 class _MemberEvent(EventContract):
@@ -76,3 +76,8 @@ class LoginLinkRequested(EventContract):
     expires_at: datetime
     locale: Locale = DEFAULT_LOCALE
     purpose: str = "login"  # login | password
+
+
+class PersonErased(PersonErasedBase):
+    event_type = "registry.person.erased"
+    description = "A person's personal data was erased at their request (APPI): every service blanks its copy."

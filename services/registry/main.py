@@ -29,7 +29,7 @@ SERVICE: ServiceDefinition[RegistryDeps] = ServiceDefinition(
     produces=[
         contracts.MemberApplied, contracts.MemberApproved, contracts.MemberRejected, contracts.MemberReturned,
         contracts.MemberSuspended, contracts.MemberWithdrawn, contracts.MemberUpdated, contracts.StaffInvited,
-        contracts.LoginLinkRequested,
+        contracts.LoginLinkRequested, contracts.PersonErased,
     ],
     pages=pages,
     seed=seed,

@@ -19,12 +19,13 @@ from services.registry.access.schemas import (
     LoginLinkCreate,
     MeRead,
     PasswordSet,
+    PersonErase,
     StaffInviteCreate,
     StaffRead,
     TokenCreate,
     TokenRead,
 )
-from services.registry.access.service import signin, signup, staff
+from services.registry.access.service import erasure, signin, signup, staff
 from services.registry.access.throttle import limit_apply, limit_login
 from services.registry.bootstrap import RegistryDeps
 from services.registry.membership.schemas import MemberApplicationCreate, MemberRead
@@ -99,4 +100,11 @@ async def invite_staff(member_id: UUID, body: StaffInviteCreate, deps: Deps, who
 @router.delete("/members/{member_id}/staff/{user_id}", status_code=204, tags=["staff"])
 async def remove_staff(member_id: UUID, user_id: UUID, deps: Deps, who: Caller) -> Response:
     await staff.remove_staff(uow=deps.uow, member_id=member_id, user_id=user_id, actor=who)
+    return Response(status_code=204)
+
+
+@router.post("/people/erase", status_code=204, tags=["people"], responses=problems(401, 403, 409))
+async def erase_person(body: PersonErase, deps: Deps, who: Caller) -> Response:
+    """Erase a person's personal data at their request (operators only); every service blanks its copy."""
+    await erasure.erase_person(uow=deps.uow, actor=who, email=str(body.email))
     return Response(status_code=204)

@@ -35,6 +35,14 @@ class LoginLinkCreate(BaseModel):
     locale: Locale = DEFAULT_LOCALE
 
 
+class PersonErase(BaseModel):
+    """An operator erases a person at their request (APPI); every service blanks its copy."""
+
+    model_config = STRICT
+
+    email: EmailStr
+
+
 class LinkRedeem(BaseModel):
     model_config = STRICT
 

@@ -20,7 +20,7 @@ from starlette.datastructures import FormData
 from starlette.responses import Response
 
 from kit.contracts.base import Locale
-from kit.errors import AppError
+from kit.errors import AppError, Forbidden
 from kit.web.auth import Principal
 from kit.web.csrf import FIELD as CSRF_FIELD
 from kit.web.csrf import verify_csrf
@@ -68,6 +68,14 @@ class PageContext(Generic[D]):
         who = self.who
         return who if who is not None and who.is_operator else None
 
+    def require_operator(self) -> Principal | None:
+        """The signed-in operator; None when nobody is signed in (send them to sign in, with
+        `login_redirect`); a 403 for anyone else."""
+        who = self.who
+        if who is not None and not who.is_operator:
+            raise Forbidden(ja="運営者のみが利用できます（事務局）。", en="Operators only.")
+        return who
+
     @property
     def locale(self) -> Locale:
         return request_locale(self.request)
@@ -100,19 +108,21 @@ class PageContext(Generic[D]):
     def redirect(self, url: str) -> Response:
         return self.finish(RedirectResponse(url, status_code=303))
 
-    async def form(self) -> dict[str, str]:
-        """The posted form as plain strings, after the CSRF check (403 without a matching token)."""
-        raw = await self.raw_form()
+    async def form(self, *, csrf: bool = True) -> dict[str, str]:
+        """The posted form as plain strings, after the CSRF check (403 without a matching token).
+        `csrf=False` only where something else proves the sender (a signed link's token)."""
+        raw = await self.raw_form(csrf=csrf)
         return {k: v[:MAX_FORM_FIELD] for k, v in raw.items() if isinstance(v, str)}
 
-    async def raw_form(self) -> FormData:
+    async def raw_form(self, *, csrf: bool = True) -> FormData:
         """The posted form with its files, after the CSRF check."""
         try:
             raw: FormData = await self.request.form(max_files=1, max_fields=100)
         except Exception as exc:  # noqa: BLE001 - malformed bodies are the sender's fault
             raise AppError(ja="フォームの形式が正しくありません。", en="The form could not be read.",
                            status=400) from exc
-        verify_csrf(None if self.fresh else self.session, raw.get(CSRF_FIELD))
+        if csrf:
+            verify_csrf(None if self.fresh else self.session, raw.get(CSRF_FIELD))
         return raw
 
 

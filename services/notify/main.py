@@ -4,16 +4,17 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from kit.contracts import notify as contracts
 from kit.service import ServiceDefinition
 from kit.web.pages import register_templates
 from services.notify.api import router
-from services.notify.bootstrap import NotifyDeps, bootstrap, start_smtp_sink, stop_smtp_sink
+from services.notify.bootstrap import NotifyDeps, bootstrap, load_templates, start_smtp_sink, stop_smtp_sink
 from services.notify.handlers import router as handlers
 from services.notify.models import MESSAGING, Base
 from services.notify.pages import router as pages
 
 HERE = Path(__file__).parent
-register_templates("notify", HERE / "pages")
+register_templates("notify", HERE / "templates" / "pages")
 
 SERVICE: ServiceDefinition[NotifyDeps] = ServiceDefinition(
     name="notify",
@@ -25,7 +26,8 @@ SERVICE: ServiceDefinition[NotifyDeps] = ServiceDefinition(
     metadata=Base.metadata,
     tables=MESSAGING,
     migrations=HERE / "migrations",
-    workers=lambda deps: [deps.mailer],
-    on_start=[start_smtp_sink],
+    produces=[contracts.DeliveryFailed, contracts.AddressSuppressed],
+    workers=lambda deps: [deps.mailer, deps.webhooks, deps.digests],
+    on_start=[load_templates, start_smtp_sink],
     on_stop=[stop_smtp_sink],
 )

@@ -24,7 +24,7 @@ from kakawari.cli import app as cli
 from kit.dev.nats_server import free_port
 from kit.messaging.dlq import DeadLetters
 from kit.messaging.subjects import Naming
-from services.notify.dev_smtp import SmtpSink
+from services.notify.delivery.dev_smtp import SmtpSink
 from services.registry.seed import OPERATOR_EMAIL, OPERATOR_PASSWORD
 
 KAKAWARI = str(Path(sys.executable).parent / "kakawari")

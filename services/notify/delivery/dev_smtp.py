@@ -1,7 +1,8 @@
 """A built-in SMTP sink for all-in-one mode (aiosmtpd), shown at /notify/dev/mailbox.
 
 Given a `refuse_with` reply (e.g. "451 try again later"), it refuses every message instead:
-how the tests, and a developer, see the mailer's retries against a real server."""
+how the tests, and a developer, see the mailer's retries against a real server. Addresses in
+`bounce` are refused at RCPT with a 550 (a hard bounce)."""
 
 from __future__ import annotations
 
@@ -25,11 +26,23 @@ class ReceivedMail:
     subject: str
     body: str
     message_id: str
+    html: str = ""
+    headers: tuple[tuple[str, str], ...] = ()
+
+    def header(self, name: str) -> str | None:
+        return next((value for key, value in self.headers if key.lower() == name.lower()), None)
 
 
 class _Handler:
     def __init__(self, sink: SmtpSink) -> None:
         self.sink = sink
+
+    async def handle_RCPT(self, server: Any, session: Any, envelope: SmtpEnvelope, address: str,  # noqa: N802
+                          rcpt_options: list[str]) -> str:
+        if address.lower() in self.sink.bounce:
+            return "550 5.1.1 No such user here"
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
 
     async def handle_DATA(self, server: Any, session: Any, envelope: SmtpEnvelope) -> str:  # noqa: N802
         if self.sink.refuse_with is not None:
@@ -40,10 +53,12 @@ class _Handler:
         parsed = message_from_bytes(raw, policy=policy.default)
         assert isinstance(parsed, EmailMessage)
         body = parsed.get_body(preferencelist=("plain",))
+        html = parsed.get_body(preferencelist=("html",))
         self.sink.messages.append(ReceivedMail(
             received_at=datetime.now(UTC), mail_from=str(envelope.mail_from), to=list(envelope.rcpt_tos),
             subject=str(parsed["Subject"] or ""), body=body.get_content() if body else "",
-            message_id=str(parsed["Message-ID"] or ""),
+            message_id=str(parsed["Message-ID"] or ""), html=html.get_content() if html else "",
+            headers=tuple((key, str(value)) for key, value in parsed.items()),
         ))
         return "250 Message accepted"
 
@@ -53,6 +68,7 @@ class SmtpSink:
         self.port = port or free_port()
         self.refuse_with = refuse_with
         self.refused = 0
+        self.bounce: set[str] = set()  # lower-cased addresses refused at RCPT with a 550
         self.messages: list[ReceivedMail] = []
         self._controller = Controller(_Handler(self), hostname="127.0.0.1", port=self.port)
 

@@ -1,39 +1,51 @@
-"""Sends pending email deliveries over SMTP: a job on the kit's worker (`kit/worker.py`).
+"""Sends due email deliveries over SMTP: a job on the kit's worker (`kit/worker.py`), leased.
 
-The worker claims due deliveries, so two replicas never send the same one; this job sends a
-batch over one SMTP connection, each message in its own trace, and writes each try to the
-delivery's log. The Message-ID is derived from the delivery id (its idempotency key), so a
-resend after a crash between the SMTP server's accept and our commit carries the same id and
-can be recognised by the receiving side.
+The worker claims due rows by marking them `sending` until a lease deadline and commits that
+before a byte goes to the SMTP server, so replicas never take the same row and no database
+lock is held over the network. A process that dies mid-send leaves rows whose lease runs out;
+the due query offers them again, and the retry carries the same Message-ID (derived from the
+delivery's id), so the receiving side can recognise it. That is as close to exactly once as
+SMTP allows: what is left is the sends in flight at the crash, each resent with its own id.
+
+A batch is spread over a few SMTP connections side by side, each reused for its share. A 5xx
+reply at RCPT is a hard bounce: the delivery is `bounced` and the address suppressed.
 """
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Sequence
 from contextlib import suppress
 from dataclasses import dataclass
 from datetime import datetime
 from email.message import EmailMessage
+from email.utils import format_datetime
 from typing import Any
 from urllib.parse import unquote, urlparse
 from uuid import UUID
 
 import aiosmtplib
 from opentelemetry import trace
-from sqlalchemy import Row, insert, select, update
+from sqlalchemy import Row, and_, insert, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from kit.contracts.base import EventContract
+from kit.contracts.notify import AddressSuppressed, DeliveryFailed
 from kit.db.engine import Database
 from kit.db.types import utcnow
+from kit.messaging.unit_of_work import UnitOfWorkFactory
 from kit.telemetry.tracing import MESSAGE_PROPAGATOR
 from kit.worker import Backoff, DueQuery, Outcome, Permanent, Worker
-from services.notify.models import FAILED, PENDING, SENT, DeliveryAttempt, EmailDelivery
+from services.notify.delivery.domain.keys import message_id
+from services.notify.domain.kinds import Channel, DeliveryState
+from services.notify.models import Delivery, DeliveryAttempt, Suppression
+from services.notify.preferences.tokens import UnsubscribeLinks
 
 tracer = trace.get_tracer("kakawari.notify.mailer")
 SENDER = "かかわりラボ事務局 <noreply@kakawari-lab.example.jp>"
-MESSAGE_ID_DOMAIN = "kakawari-lab.example.jp"
 # Ten tries over about eight hours: a mail server that is down for a morning loses nothing.
 MAIL_BACKOFF = Backoff(base_s=30.0, factor=2.0, cap_s=3600.0, max_attempts=10)
+S = DeliveryState
 
 
 @dataclass(frozen=True)
@@ -56,11 +68,21 @@ class SmtpTarget:
 @dataclass(frozen=True, slots=True)
 class PendingMail:
     id: UUID
-    to_address: str
+    recipient: str
+    recipient_hash: str
     subject: str
-    body: str
+    body_text: str
+    body_html: str | None
+    category: str
+    critical: bool
+    template: str
+    source_event_id: UUID | None
     traceparent: str | None
     attempts: int
+
+
+class HardBounce(Permanent):
+    """A 5xx at RCPT: the mailbox does not exist or refuses us for good."""
 
 
 def permanent(error: aiosmtplib.SMTPException) -> bool:
@@ -70,29 +92,53 @@ def permanent(error: aiosmtplib.SMTPException) -> bool:
     return isinstance(error, aiosmtplib.SMTPResponseException) and 500 <= error.code < 600
 
 
-def message_id(delivery_id: UUID) -> str:
-    return f"<{delivery_id}@{MESSAGE_ID_DOMAIN}>"
+def classify(error: aiosmtplib.SMTPException) -> BaseException:
+    if isinstance(error, aiosmtplib.SMTPRecipientsRefused | aiosmtplib.SMTPRecipientRefused) and permanent(error):
+        return HardBounce(error)
+    return Permanent(error) if permanent(error) else error
 
 
 class MailJob:
     name = "mailer"
 
-    def __init__(self, smtp: SmtpTarget, backoff: Backoff = MAIL_BACKOFF, timeout_s: float = 10.0) -> None:
+    def __init__(self, smtp: SmtpTarget, uow: UnitOfWorkFactory, links: UnsubscribeLinks, *,
+                 backoff: Backoff = MAIL_BACKOFF, connections: int = 4, timeout_s: float = 10.0) -> None:
         self.smtp = smtp
+        self.uow = uow
+        self.links = links
         self.backoff = backoff
+        self.connections = max(1, connections)
         self.timeout_s = timeout_s
-        d = EmailDelivery
-        self._due = select(d.id, d.to_address, d.subject, d.body, d.traceparent, d.attempts).where(d.state == PENDING)
+        d = Delivery
+        self._due = select(d.id, d.recipient, d.recipient_hash, d.subject, d.body_text, d.body_html, d.category,
+                           d.critical, d.template, d.source_event_id, d.traceparent, d.attempts
+                           ).where(d.channel == Channel.email)
 
     def due(self, now: datetime, limit: int) -> DueQuery:
-        d = EmailDelivery
-        return self._due.where(d.next_attempt_at <= now).order_by(d.next_attempt_at, d.id).limit(limit)
+        d = Delivery
+        waiting = and_(d.state.in_((S.queued, S.deferred)), d.next_attempt_at <= now)
+        abandoned = and_(d.state == S.sending, d.lease_until <= now)  # its sender died mid-send
+        return self._due.where(or_(waiting, abandoned)).order_by(d.next_attempt_at, d.id).limit(limit)
 
     def item(self, row: Row[Any]) -> PendingMail:
-        return PendingMail(row.id, row.to_address, row.subject, row.body, row.traceparent, row.attempts)
+        return PendingMail(*row)  # type: ignore[call-arg] # the SELECT lists the fields in order
+
+    async def claim(self, session: AsyncSession, items: Sequence[PendingMail], until: datetime) -> None:
+        await session.execute(update(Delivery).where(Delivery.id.in_([m.id for m in items]))
+                              .values(state=S.sending, lease_until=until, updated_at=utcnow()))
 
     async def perform(self, items: Sequence[PendingMail]) -> list[BaseException | None]:
-        """One SMTP connection for the batch; a failure to connect fails every item."""
+        """Spread the batch over the connections; results keep the batch's order."""
+        lanes = [list(range(i, len(items), self.connections)) for i in range(min(self.connections, len(items)))]
+        results: list[BaseException | None] = [None] * len(items)
+        outcomes = await asyncio.gather(*(self._send_lane([items[i] for i in lane]) for lane in lanes))
+        for lane, lane_results in zip(lanes, outcomes, strict=True):
+            for index, result in zip(lane, lane_results, strict=True):
+                results[index] = result
+        return results
+
+    async def _send_lane(self, items: list[PendingMail]) -> list[BaseException | None]:
+        """One SMTP connection for these items; a failure to connect fails each of them."""
         smtp = self.smtp
         client = aiosmtplib.SMTP(hostname=smtp.host, port=smtp.port, username=smtp.username,
                                  password=smtp.password, use_tls=smtp.use_tls, timeout=self.timeout_s)
@@ -113,50 +159,92 @@ class MailJob:
                 await client.quit()
         return results
 
+    def compose(self, mail: PendingMail) -> EmailMessage:
+        """The MIME message: text and HTML alternatives, the stable Message-ID, and for
+        everything but critical mail the RFC 8058 one-click unsubscribe headers."""
+        message = EmailMessage()
+        message["From"] = SENDER
+        message["To"] = mail.recipient
+        message["Subject"] = mail.subject
+        message["Message-ID"] = message_id(mail.id)
+        message["Date"] = format_datetime(utcnow())
+        message["Auto-Submitted"] = "auto-generated"
+        if not mail.critical:
+            message["List-Unsubscribe"] = f"<{self.links.url(mail.recipient, mail.category)}>"
+            message["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
+        message.set_content(mail.body_text)
+        if mail.body_html:
+            message.add_alternative(mail.body_html, subtype="html")
+        return message
+
     async def _send(self, client: aiosmtplib.SMTP, mail: PendingMail) -> BaseException | None:
         parent = MESSAGE_PROPAGATOR.extract({"traceparent": mail.traceparent}) if mail.traceparent else None
         with tracer.start_as_current_span(
             "smtp send", context=parent, kind=trace.SpanKind.CLIENT,
             attributes={"server.address": self.smtp.host, "server.port": self.smtp.port,
-                        "notify.delivery_id": str(mail.id)},
+                        "notify.delivery_id": str(mail.id), "notify.template": mail.template},
         ) as span:
-            message = EmailMessage()
-            message["From"] = SENDER
-            message["To"] = mail.to_address
-            message["Subject"] = mail.subject
-            message["Message-ID"] = message_id(mail.id)
-            message.set_content(mail.body)
             try:
-                await client.send_message(message)
+                await client.send_message(self.compose(mail))
             except aiosmtplib.SMTPException as exc:  # this message failed; the connection may go on
                 span.record_exception(exc)
                 span.set_status(trace.Status(trace.StatusCode.ERROR, repr(exc)))
                 if isinstance(exc, aiosmtplib.SMTPServerDisconnected):
                     raise
-                return Permanent(exc) if permanent(exc) else exc
+                return classify(exc)
         return None
 
     async def settle(self, session: AsyncSession, items: Sequence[PendingMail], outcomes: Sequence[Outcome]) -> None:
         now = utcnow()
+        events: list[EventContract] = []
         for mail, outcome in zip(items, outcomes, strict=True):
-            logged: str  # the try's outcome in the log: sent, failed, or retry
+            values: dict[str, Any] = {"attempts": outcome.attempts, "lease_until": None, "updated_at": now}
             if outcome.done:
-                values: dict[str, Any] = {"state": SENT, "sent_at": now, "last_error": None}
-                logged = SENT
+                values |= {"state": S.sent, "sent_at": now, "reason": None}
             elif outcome.given_up:
-                values, logged = {"state": FAILED, "last_error": outcome.error_text}, FAILED
+                bounced = isinstance(outcome.error, HardBounce)
+                values |= {"state": S.bounced if bounced else S.failed, "reason": outcome.error_text}
+                events.append(DeliveryFailed(
+                    delivery_id=mail.id, channel=Channel.email, template=mail.template,
+                    source_event_id=mail.source_event_id, recipient_hash=mail.recipient_hash,
+                    state=values["state"], reason=outcome.error_text or "", attempts=outcome.attempts, at=now))
+                if bounced and await self._suppress(session, mail, outcome.error_text or "", now):
+                    events.append(AddressSuppressed(address_hash=mail.recipient_hash, delivery_id=mail.id,
+                                                    reason=outcome.error_text or "", at=now))
             else:
-                values = {"next_attempt_at": outcome.retry_at, "last_error": outcome.error_text}
-                logged = "retry"
-            await session.execute(update(EmailDelivery).where(EmailDelivery.id == mail.id)
-                                  .values(attempts=outcome.attempts, **values))
+                values |= {"state": S.deferred, "next_attempt_at": outcome.retry_at, "reason": outcome.error_text}
+            await session.execute(update(Delivery).where(Delivery.id == mail.id).values(**values))
             await session.execute(insert(DeliveryAttempt).values(
-                delivery_id=mail.id, attempt=outcome.attempts, at=now, outcome=logged,
+                delivery_id=mail.id, attempt=outcome.attempts, at=now, outcome=_logged(outcome, values["state"]),
                 error=outcome.error_text, retry_at=outcome.retry_at))
+        if events:
+            outbox = self.uow.outbox
+            await outbox.write(session, [outbox.envelope(event) for event in events])
+
+    async def _suppress(self, session: AsyncSession, mail: PendingMail, reason: str, now: datetime) -> bool:
+        """Suppress the address (again, if an operator had lifted it); False if it already was."""
+        existing = await session.get(Suppression, mail.recipient_hash)
+        if existing is not None and existing.lifted_at is None:
+            return False
+        if existing is None:
+            session.add(Suppression(address_hash=mail.recipient_hash, address=mail.recipient, reason=reason,
+                                    delivery_id=mail.id, created_at=now))
+        else:
+            existing.reason, existing.delivery_id, existing.created_at = reason, mail.id, now
+            existing.lifted_at = existing.lifted_by = None
+        await session.flush()
+        return True
 
 
-def mailer(db: Database, smtp_url: str, *, backoff: Backoff = MAIL_BACKOFF,
-           sweep_interval_s: float = 5.0) -> Worker[PendingMail]:
-    """notify's mailer: the mail job on the kit's worker."""
-    return Worker(MailJob(SmtpTarget.parse(smtp_url), backoff), db=db, service="notify", batch_size=50,
-                  sweep_interval_s=sweep_interval_s)
+def _logged(outcome: Outcome, state: str) -> str:
+    """The try's outcome as the log shows it: sent, retry, failed or bounced."""
+    return "retry" if state == S.deferred else state
+
+
+def mailer(db: Database, uow: UnitOfWorkFactory, smtp_url: str, *, links: UnsubscribeLinks,
+           backoff: Backoff = MAIL_BACKOFF, lease_s: float = 120.0, connections: int = 4,
+           sweep_interval_s: float = 5.0, batch_size: int = 100) -> Worker[PendingMail]:
+    """notify's mailer: the mail job on the kit's worker, leased."""
+    job = MailJob(SmtpTarget.parse(smtp_url), uow, links, backoff=backoff, connections=connections)
+    return Worker(job, db=db, service="notify", batch_size=batch_size, sweep_interval_s=sweep_interval_s,
+                  lease=job, lease_s=lease_s)

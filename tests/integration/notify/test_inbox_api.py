@@ -13,7 +13,8 @@ import pytest
 from kit.db.types import utcnow
 from kit.messaging.envelope import new_event_id
 from kit.web.auth import OPERATOR, Principal, issue_token
-from services.notify.models import PENDING, EmailDelivery, Notification
+from services.notify.delivery.domain.keys import address_hash
+from services.notify.models import Delivery, Notification
 from tests.support.platform import TEST_SECRET, RunningPlatform
 
 API = "/notify/api/v1"
@@ -43,9 +44,13 @@ async def add_notifications(platform: RunningPlatform, recipient: str, count: in
         await tx.session.flush()
         for nid in ids:
             # Due in a day: the mailer leaves them alone during the test.
-            tx.session.add(EmailDelivery(id=new_event_id(), notification_id=nid, to_address=recipient, subject="s",
-                                         body="b", state=PENDING, attempts=0, created_at=start,
-                                         next_attempt_at=utcnow() + timedelta(days=1)))
+            did = new_event_id()
+            tx.session.add(Delivery(
+                id=did, key=f"{did}:{recipient}:email:member_approved", channel="email", template="member_approved",
+                category="membership", critical=False, source_event_id=new_event_id(), recipient=recipient,
+                recipient_hash=address_hash(recipient), locale="ja", subject="s", body_text="b", state="queued",
+                attempts=0, notification_id=nid, created_at=start, updated_at=start,
+                next_attempt_at=utcnow() + timedelta(days=1)))
         await tx.commit()
     return ids
 
@@ -94,11 +99,11 @@ async def test_mark_one_then_all_read_and_never_someone_elses(notify: RunningPla
 async def test_the_delivery_log_is_for_operators(notify: RunningPlatform) -> None:
     await add_notifications(notify, "reader@example.jp", 2)
     operator = bearer("op@example.jp", OPERATOR)
-    listed = await notify.client.get(f"{API}/deliveries", params={"state": "pending"}, headers=operator)
+    listed = await notify.client.get(f"{API}/deliveries", params={"state": "queued"}, headers=operator)
     assert listed.status_code == 200 and len(listed.json()) == 2
     one = listed.json()[0]
     log = await notify.client.get(f"{API}/deliveries/{one['id']}", headers=operator)
-    assert log.status_code == 200 and log.json()["state"] == "pending" and log.json()["log"] == []
+    assert log.status_code == 200 and log.json()["state"] == "queued" and log.json()["log"] == []
 
     member = bearer("reader@example.jp")
     assert (await notify.client.get(f"{API}/deliveries", headers=member)).status_code == 403

@@ -1,30 +1,32 @@
-"""The mailer against real SMTP servers that refuse: growing delays between tries, a log line
-and a counter per failure, and after the limit the delivery shows as failed in its log.
-A permanent refusal (5xx) is not retried. Both databases."""
+"""The mailer against real SMTP servers (aiosmtpd): growing delays between tries, a log line
+and a counter per failure, and after the limit the delivery shows as failed in its log; a 5xx
+at RCPT is a hard bounce that suppresses the address; a lease left by a dead sender is taken
+over with the same Message-ID; every email is multipart with RFC 8058 headers. Both databases."""
 
 from __future__ import annotations
 
 import logging
-from collections.abc import AsyncIterator, Callable, Iterator
-from contextlib import AbstractAsyncContextManager, contextmanager
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import timedelta
+from urllib.parse import unquote
 from uuid import UUID
 
 import pytest
 from prometheus_client import REGISTRY
-from sqlalchemy import MetaData, select
+from sqlalchemy import select, update
 
 from kit.db.engine import Database
 from kit.db.types import utcnow
-from kit.messaging.envelope import new_event_id
 from kit.telemetry import metrics
 from kit.worker import Backoff
-from services.notify.dev_smtp import SmtpSink
-from services.notify.mailer import mailer
-from services.notify.models import FAILED, PENDING, SENT, Base, DeliveryAttempt, EmailDelivery, Notification
+from services.notify.delivery.dev_smtp import SmtpSink
+from services.notify.delivery.domain.keys import address_hash
+from services.notify.delivery.mailer import mailer
+from services.notify.models import MESSAGING, Delivery, DeliveryAttempt, Suppression
+from tests.integration.notify.conftest import LINKS, TRACEPARENT, log_of, queue_email, uow_for
 from tests.support.servers import wait_for
 
-TRACEPARENT = "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01"
 QUICK = Backoff(base_s=0.2, factor=2.0, jitter=0.0, max_attempts=4)
 
 
@@ -38,38 +40,17 @@ def refusing(reply: str) -> Iterator[SmtpSink]:
         server.stop()
 
 
-@pytest.fixture
-async def notify_db(fresh_database: Callable[[MetaData], AbstractAsyncContextManager[Database]]
-                    ) -> AsyncIterator[Database]:
-    async with fresh_database(Base.metadata) as db:
-        db.start()
-        yield db
-
-
-async def queue_mail(db: Database, to: str = "someone@example.jp") -> UUID:
-    now = utcnow()
-    notification_id, delivery_id = new_event_id(), new_event_id()
-    async with db.writing() as session:
-        session.add(Notification(id=notification_id, recipient=to, locale="ja", subject="件名", body="本文",
-                                 source_event_id=new_event_id(), created_at=now))
-        await session.flush()
-        session.add(EmailDelivery(id=delivery_id, notification_id=notification_id, to_address=to, subject="件名",
-                                  body="本文", state=PENDING, attempts=0, traceparent=TRACEPARENT, created_at=now,
-                                  next_attempt_at=now))
-    return delivery_id
-
-
-async def log_of(db: Database, delivery_id: UUID) -> tuple[EmailDelivery, list[DeliveryAttempt]]:
-    async with db.readers() as session:
-        delivery = await session.get(EmailDelivery, delivery_id)
-        attempts = (await session.scalars(select(DeliveryAttempt).where(DeliveryAttempt.delivery_id == delivery_id)
-                                          .order_by(DeliveryAttempt.attempt))).all()
-    assert delivery is not None
-    return delivery, list(attempts)
-
-
 def mailer_failures() -> float:
     return REGISTRY.get_sample_value("kakawari_worker_failures_total", {"service": "notify", "worker": "mailer"}) or 0
+
+
+def make_mailer(db: Database, url: str, backoff: Backoff = QUICK, **kwargs: float):  # type: ignore[no-untyped-def]
+    return mailer(db, uow_for(db), url, links=LINKS, backoff=backoff, sweep_interval_s=0.05, **kwargs)
+
+
+async def _in_state(db: Database, delivery_id: UUID, *states: str) -> tuple[Delivery, list[DeliveryAttempt]] | None:
+    delivery, attempts = await log_of(db, delivery_id)
+    return (delivery, attempts) if delivery.state in states else None
 
 
 async def test_a_temporary_refusal_is_retried_with_growing_delays_then_marked_failed(
@@ -77,17 +58,17 @@ async def test_a_temporary_refusal_is_retried_with_growing_delays_then_marked_fa
 ) -> None:
     failures_before = mailer_failures()
     with refusing("451 4.3.0 try again later") as server, caplog.at_level(logging.WARNING, "kit.worker"):
-        delivery_id = await queue_mail(notify_db)
-        worker = mailer(notify_db, server.url, backoff=QUICK, sweep_interval_s=0.05)
+        delivery_id = await queue_email(notify_db)
+        worker = make_mailer(notify_db, server.url)
         worker.start()
         try:
             delivery, attempts = await wait_for(
-                lambda: _failed(notify_db, delivery_id), timeout_s=20, interval_s=0.05)
+                lambda: _in_state(notify_db, delivery_id, "failed"), timeout_s=20, interval_s=0.05)
         finally:
             await worker.stop()
         assert server.refused == 4
 
-    assert delivery.state == FAILED and delivery.attempts == 4 and "451" in (delivery.last_error or "")
+    assert delivery.attempts == 4 and "451" in (delivery.reason or "") and delivery.lease_until is None
     assert [a.outcome for a in attempts] == ["retry", "retry", "retry", "failed"]
     assert all("451" in (a.error or "") for a in attempts)
     gaps = [later.at - earlier.at for earlier, later in zip(attempts, attempts[1:], strict=False)]
@@ -104,45 +85,69 @@ async def test_a_temporary_refusal_is_retried_with_growing_delays_then_marked_fa
     body, _ = metrics.render()
     assert b'kakawari_worker_failures_total{service="notify",worker="mailer"}' in body
     assert b'kakawari_worker_given_up_total{service="notify",worker="mailer"}' in body
+    assert await _outbox_types(notify_db) == ["notify.delivery.failed.v1"]
 
 
-async def _failed(db: Database, delivery_id: UUID) -> tuple[EmailDelivery, list[DeliveryAttempt]] | None:
-    delivery, attempts = await log_of(db, delivery_id)
-    return (delivery, attempts) if delivery.state == FAILED else None
+async def _outbox_types(db: Database) -> list[str]:
+    outbox = MESSAGING.outbox
+    async with db.readers() as session:
+        return list((await session.scalars(select(outbox.c.event_type).order_by(outbox.c.created_at))).all())
 
 
 async def test_a_permanent_refusal_is_not_retried(notify_db: Database) -> None:
-    with refusing("550 5.1.1 no such mailbox") as server:
-        delivery_id = await queue_mail(notify_db)
-        worker = mailer(notify_db, server.url, backoff=QUICK, sweep_interval_s=0.05)
+    with refusing("554 5.7.1 message refused") as server:
+        delivery_id = await queue_email(notify_db)
+        worker = make_mailer(notify_db, server.url)
         worker.start()
         try:
-            delivery, attempts = await wait_for(lambda: _failed(notify_db, delivery_id), timeout_s=10)
+            delivery, attempts = await wait_for(lambda: _in_state(notify_db, delivery_id, "failed"), timeout_s=10)
         finally:
             await worker.stop()
         assert server.refused == 1
     assert delivery.attempts == 1 and [a.outcome for a in attempts] == ["failed"]
 
 
+async def test_a_hard_bounce_at_rcpt_suppresses_the_address_until_lifted(notify_db: Database) -> None:
+    sink = SmtpSink().start()
+    sink.bounce.add("gone@example.jp")
+    try:
+        bounced_id = await queue_email(notify_db, to="gone@example.jp")
+        fine_id = await queue_email(notify_db, to="here@example.jp")
+        worker = make_mailer(notify_db, sink.url)
+        worker.start()
+        try:
+            delivery, attempts = await wait_for(lambda: _in_state(notify_db, bounced_id, "bounced"), timeout_s=10)
+            await wait_for(lambda: _in_state(notify_db, fine_id, "sent"), timeout_s=10)
+        finally:
+            await worker.stop()
+    finally:
+        sink.stop()
+    assert delivery.attempts == 1 and [a.outcome for a in attempts] == ["bounced"] and "550" in (delivery.reason or "")
+    assert [m.to for m in sink.messages] == [["here@example.jp"]]
+    async with notify_db.readers() as session:
+        suppression = await session.get(Suppression, address_hash("gone@example.jp"))
+    assert suppression is not None and suppression.lifted_at is None and suppression.delivery_id == bounced_id
+    assert sorted(await _outbox_types(notify_db)) == ["notify.address.suppressed.v1", "notify.delivery.failed.v1"]
+
+
 async def test_a_server_that_comes_back_gets_the_mail_once(notify_db: Database) -> None:
     """Down at first (nothing listens), then up: the delivery is sent once, with its log."""
     sink = SmtpSink()
-    delivery_id = await queue_mail(notify_db, to="later@example.jp")
-    worker = mailer(notify_db, sink.url, backoff=Backoff(base_s=0.3, jitter=0.0, max_attempts=10),
-                    sweep_interval_s=0.05)
+    delivery_id = await queue_email(notify_db, to="later@example.jp")
+    worker = make_mailer(notify_db, sink.url, Backoff(base_s=0.3, jitter=0.0, max_attempts=10))
     worker.start()
     try:
         await wait_for(lambda: _attempted(notify_db, delivery_id), timeout_s=10)
         sink.start()
         try:
-            delivery, attempts = await wait_for(lambda: _sent(notify_db, delivery_id), timeout_s=20)
+            delivery, attempts = await wait_for(lambda: _in_state(notify_db, delivery_id, "sent"), timeout_s=20)
             assert [m.to for m in sink.messages] == [["later@example.jp"]]
             assert sink.messages[0].message_id == f"<{delivery_id}@kakawari-lab.example.jp>"
         finally:
             sink.stop()
     finally:
         await worker.stop()
-    assert attempts[0].outcome == "retry" and attempts[-1].outcome == SENT
+    assert attempts[0].outcome == "retry" and attempts[-1].outcome == "sent"
     assert delivery.attempts == len(attempts) and delivery.sent_at is not None
 
 
@@ -151,6 +156,53 @@ async def _attempted(db: Database, delivery_id: UUID) -> bool:
     return bool(attempts)
 
 
-async def _sent(db: Database, delivery_id: UUID) -> tuple[EmailDelivery, list[DeliveryAttempt]] | None:
-    delivery, attempts = await log_of(db, delivery_id)
-    return (delivery, attempts) if delivery.state == SENT else None
+async def test_every_email_is_multipart_and_only_non_critical_ones_offer_one_click_unsubscribe(
+    notify_db: Database,
+) -> None:
+    sink = SmtpSink().start()
+    try:
+        news = await queue_email(notify_db, to="news@example.jp")
+        login = await queue_email(notify_db, to="login@example.jp", critical=True)
+        worker = make_mailer(notify_db, sink.url)
+        worker.start()
+        try:
+            for delivery_id in (news, login):
+                await wait_for(lambda d=delivery_id: _in_state(notify_db, d, "sent"), timeout_s=10)
+        finally:
+            await worker.stop()
+    finally:
+        sink.stop()
+    by_to = {m.to[0]: m for m in sink.messages}
+    for mail in by_to.values():
+        assert mail.body.strip() == "本文" and "<p>本文</p>" in mail.html
+    unsubscribe = by_to["news@example.jp"].header("List-Unsubscribe") or ""
+    assert unsubscribe.startswith("<https://kakawari.example.jp/notify/unsubscribe?token=")
+    assert by_to["news@example.jp"].header("List-Unsubscribe-Post") == "List-Unsubscribe=One-Click"
+    token = unquote(unsubscribe.removeprefix("<").removesuffix(">").split("token=", 1)[1])
+    assert LINKS.read(token) == ("news@example.jp", "membership")
+    assert by_to["login@example.jp"].header("List-Unsubscribe") is None
+
+
+async def test_a_lease_left_by_a_dead_sender_is_taken_over_with_the_same_message_id(notify_db: Database) -> None:
+    """A process claimed the row (state `sending`, lease until a time now past) and died before
+    writing the outcome: another sends it, with the Message-ID the first would have used."""
+    delivery_id = await queue_email(notify_db, to="inflight@example.jp")
+    fresh_id = await queue_email(notify_db, to="fresh-lease@example.jp")
+    async with notify_db.writing() as session:
+        await session.execute(update(Delivery).where(Delivery.id == delivery_id)
+                              .values(state="sending", lease_until=utcnow() - timedelta(seconds=1)))
+        await session.execute(update(Delivery).where(Delivery.id == fresh_id)
+                              .values(state="sending", lease_until=utcnow() + timedelta(hours=1)))
+    sink = SmtpSink().start()
+    try:
+        worker = make_mailer(notify_db, sink.url)
+        worker.start()
+        try:
+            delivery, _ = await wait_for(lambda: _in_state(notify_db, delivery_id, "sent"), timeout_s=10)
+        finally:
+            await worker.stop()
+    finally:
+        sink.stop()
+    assert [m.message_id for m in sink.messages] == [f"<{delivery_id}@kakawari-lab.example.jp>"]
+    still, _ = await log_of(notify_db, fresh_id)
+    assert still.state == "sending"  # a lease that still runs is left to its holder

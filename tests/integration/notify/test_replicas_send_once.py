@@ -1,6 +1,6 @@
 """Two notify processes (the replicas `deploy/k8s/notify.yaml` runs) on one PostgreSQL and one
 NATS: 1,000 emails reach a real SMTP server exactly once each, because the mailer claims its
-rows (`FOR UPDATE SKIP LOCKED`) instead of reading them and hoping."""
+rows with a committed lease (`FOR UPDATE SKIP LOCKED` while claiming) instead of reading them and hoping."""
 
 from __future__ import annotations
 
@@ -26,8 +26,8 @@ from kit.dev.postgres import throwaway_database
 from kit.messaging.envelope import Envelope
 from kit.messaging.subjects import Naming
 from kit.messaging.topology import Topology
-from services.notify.dev_smtp import SmtpSink
-from services.notify.models import PENDING, EmailDelivery
+from services.notify.delivery.dev_smtp import SmtpSink
+from services.notify.models import Delivery
 from tests.support.platform import upgrade_async
 from tests.support.servers import wait_for
 
@@ -94,9 +94,10 @@ async def test_two_notify_replicas_send_a_thousand_emails_exactly_once(
             try:
                 async def all_sent() -> bool:
                     async with db.readers() as session:
-                        total, pending = (await session.execute(select(
-                            func.count(), func.count().filter(EmailDelivery.state == PENDING)))).one()
-                    return bool(total == EMAILS and pending == 0)
+                        total, unsent = (await session.execute(select(
+                            func.count(), func.count().filter(Delivery.state != "sent"))
+                            .where(Delivery.channel == "email"))).one()
+                    return bool(total == EMAILS and unsent == 0)
 
                 await wait_for(all_sent, timeout_s=120, interval_s=0.5)
             finally:

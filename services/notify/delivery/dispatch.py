@@ -1,0 +1,92 @@
+"""From "tell this person this" to rows: the inbox item and the email delivery, decided once.
+
+Called inside the caller's transaction (an event handler's, or a worker's settle), so the
+decision and the rows commit with it. Preferences, suppression, quiet hours and digests are
+applied here, each outcome written to the delivery log with its reason; the caller wakes the
+mailer and the person's live inbox after the commit (`Planned.wake`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any
+from uuid import UUID
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from kit.contracts.base import DEFAULT_LOCALE, Locale
+from kit.db.types import utcnow
+from kit.messaging.envelope import new_event_id
+from kit.web.locale import as_locale
+from services.notify.delivery import repository
+from services.notify.delivery.domain.keys import address_hash, delivery_key, normalize
+from services.notify.delivery.domain.policy import DEFAULT_QUIET, QuietHours, next_digest_at, plan_email
+from services.notify.domain.kinds import Channel, DeliveryState
+from services.notify.messages.catalog import MessageType
+from services.notify.messages.render import render, render_line
+from services.notify.models import Delivery, DigestEntry, Notification
+from services.notify.preferences.tokens import UnsubscribeLinks
+
+
+@dataclass(frozen=True)
+class Planned:
+    recipient: str
+    email: Delivery | None  # None: held for the daily digest
+    inbox: bool  # an inbox item was added
+
+    def wake(self, mailer_wake: Callable[[], None], inbox_changed: Callable[[str], None]) -> None:
+        """What to do once the transaction has committed."""
+        if self.email is not None and self.email.state == DeliveryState.queued:
+            mailer_wake()
+        if self.inbox:
+            inbox_changed(self.recipient)
+
+
+async def notify_person(session: AsyncSession, *, links: UnsubscribeLinks, message: MessageType, to: str,
+                        locale: str, data: Mapping[str, Any], source_event_id: UUID,
+                        traceparent: str | None = None) -> Planned:
+    now = utcnow()
+    address = normalize(to)
+    hashed = address_hash(address)
+    found = await repository.recipient_state(session, address, message.category)
+    lang: Locale = as_locale(found.locale) or as_locale(locale) or DEFAULT_LOCALE
+    base = links.base_url.rstrip("/")
+    rendered = render(message.name, lang, {**data, "links": {
+        "unsubscribe": None if message.critical else links.url(address, message.category),
+        "settings": f"{base}/notify/settings", "inbox": f"{base}/notify/inbox"}})
+
+    def row(channel: Channel, state: DeliveryState, **values: Any) -> Delivery:
+        return Delivery(
+            id=new_event_id(), key=delivery_key(source_event_id, address, channel, message.name), channel=channel,
+            template=message.name, category=message.category, critical=message.critical,
+            source_event_id=source_event_id, recipient=address, recipient_hash=hashed, locale=lang,
+            subject=rendered.subject, body_text=rendered.text, state=state, attempts=0, created_at=now,
+            updated_at=now, traceparent=traceparent, **({"next_attempt_at": now} | values))
+
+    inbox = message.critical or found.wanted(Channel.inbox)
+    notification_id = new_event_id()
+    if inbox:
+        session.add(Notification(id=notification_id, recipient=address, locale=lang, subject=rendered.subject,
+                                 body=rendered.text, source_event_id=source_event_id, created_at=now))
+    session.add(row(Channel.inbox, DeliveryState.sent if inbox else DeliveryState.suppressed,
+                    notification_id=notification_id if inbox else None, sent_at=now if inbox else None,
+                    reason=None if inbox else "turned off in the recipient's settings"))
+
+    wants_email = message.critical or found.wanted(Channel.email)
+    if message.digest and found.digest_at and wants_email and not found.suppressed:
+        session.add(DigestEntry(id=new_event_id(), recipient=address, source_event_id=source_event_id,
+                                template=message.name, locale=lang, line=render_line(message.name, lang, data),
+                                created_at=now))
+        if found.digest_due_at is None:
+            await repository.set_digest_due(session, address, next_digest_at(now, found.digest_at))
+        return Planned(address, None, inbox)
+
+    quiet = None
+    if found.quiet_enabled:
+        quiet = QuietHours.parse(found.quiet_start or DEFAULT_QUIET[0], found.quiet_end or DEFAULT_QUIET[1])
+    plan = plan_email(now=now, critical=message.critical, urgent=message.urgent, wanted=wants_email,
+                      suppressed=found.suppressed, quiet=quiet)
+    email = row(Channel.email, plan.state, body_html=rendered.html, next_attempt_at=plan.send_at, reason=plan.reason)
+    session.add(email)
+    return Planned(address, email, inbox)

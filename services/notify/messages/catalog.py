@@ -1,0 +1,57 @@
+"""Every message notify can send: a template folder plus one line of registration.
+
+A new message type is `templates/messages/<name>/` (`subject.<locale>.txt`, `body.<locale>.txt` and
+`body.<locale>.html` extending `_layout.<locale>.txt|html`, plus `line.<locale>.txt` for a digest type),
+a sample in samples.py, and one `register(...)` line below; tests/unit/notify/test_templates.py
+renders every registered type in both languages.
+
+Its category is what a person turns on or off; `critical` messages (sign-in links, invitations,
+security) ignore preferences and quiet hours; `urgent` ones ignore quiet hours only; `digest` ones
+may be gathered into a daily digest instead.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from services.notify.domain.kinds import Category
+from services.notify.messages import samples
+
+Sample = Callable[[], Mapping[str, Any]]
+
+
+@dataclass(frozen=True)
+class MessageType:
+    name: str
+    category: Category
+    sample: Sample  # data for the operators' preview and the render-every-template test
+    critical: bool = False
+    urgent: bool = False
+    digest: bool = False
+
+
+MESSAGES: dict[str, MessageType] = {}
+
+
+def register(name: str, category: Category, *, sample: Sample, critical: bool = False, urgent: bool = False,
+             digest: bool = False) -> MessageType:
+    if name in MESSAGES:
+        raise ValueError(f"message type {name!r} is registered twice")
+    MESSAGES[name] = message = MessageType(name, category, sample, critical, urgent, digest)
+    return message
+
+
+def message_type(name: str) -> MessageType:
+    return MESSAGES[name]
+
+
+MEMBER_APPLIED = register("member_applied", Category.membership, sample=samples.member_applied, digest=True)
+MEMBER_APPROVED = register("member_approved", Category.membership, sample=samples.member_approved)
+MEMBER_REJECTED = register("member_rejected", Category.membership, sample=samples.member_rejected)
+MEMBER_RETURNED = register("member_returned", Category.membership, sample=samples.member_returned)
+STAFF_INVITED = register("staff_invited", Category.account, sample=samples.staff_invited, critical=True)
+LOGIN_LINK = register("login_link", Category.account, sample=samples.login_link, critical=True)
+APPLICATIONS_DIGEST = register("applications_digest", Category.digests, sample=samples.applications_digest)
+WEBHOOK_DISABLED = register("webhook_disabled", Category.account, sample=samples.webhook_disabled, critical=True)

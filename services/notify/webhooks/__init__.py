@@ -1,0 +1,1 @@
+"""Webhooks per member: endpoints, signed deliveries (Standard Webhooks), rotation, disable."""

@@ -6,7 +6,8 @@ erasure. Both databases unless said otherwise."""
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Callable
-from contextlib import AbstractAsyncContextManager
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -15,17 +16,21 @@ from uuid import uuid4
 import pytest
 from sqlalchemy import func, select, update
 
+from kit.config import Settings
 from kit.contracts.registry import LoginLinkRequested, MemberApplied, MemberApproved, PersonErased
 from kit.db.types import utcnow
-from kit.web.auth import OPERATOR, Principal, issue_token
+from kit.dev.postgres import throwaway_database
+from kit.web.auth import OPERATOR
 from services.notify.delivery.domain.keys import address_hash
 from services.notify.delivery.domain.policy import JST
 from services.notify.models import Delivery, DigestEntry, Notification, Preference, RecipientSettings, Suppression
 from tests.integration.notify.conftest import publish
-from tests.support.platform import TEST_SECRET, RunningPlatform, running_platform
+from tests.support.platform import RunningPlatform, running_platform, upgrade_async
 from tests.support.servers import wait_for
+from tests.support.sessions import bearer, csrf_of, person, sign_in
 
 API = "/notify/api/v1"
+MIGRATIONS = Path(__file__).resolve().parents[3] / "services" / "notify" / "migrations"
 OPS = "operator@kakawari-lab.example.jp"  # notify's default operator address (NOTIFY_OPERATOR_EMAILS)
 
 
@@ -120,12 +125,12 @@ async def test_a_hard_bounced_address_gets_nothing_until_an_operator_lifts_it(no
     [held] = await wait_for(lambda: in_state(notify, me, "suppressed"), timeout_s=20)
     assert "bounce" in (held.reason or "")
 
-    operator = {"authorization": f"Bearer {_token(OPS, OPERATOR)}"}
+    operator = bearer(OPS, OPERATOR)
     listed = (await notify.client.get(f"{API}/suppressions", headers=operator)).json()
     assert [s["address"] for s in listed] == [me]
     refused = await notify.client.post(f"{API}/deliveries/{held.id}/resend", headers=operator)
     assert refused.status_code == 409  # lift first
-    member = {"authorization": f"Bearer {_token(me, 'staff')}"}
+    member = bearer(me)
     assert (await notify.client.post(f"{API}/suppressions/{address_hash(me)}/lift", headers=member)).status_code == 403
     lifted = await notify.client.post(f"{API}/suppressions/{address_hash(me)}/lift", headers=operator)
     assert lifted.status_code == 200 and lifted.json()["lifted_by"] == OPS
@@ -136,16 +141,12 @@ async def test_a_hard_bounced_address_gets_nothing_until_an_operator_lifts_it(no
     assert [m.message_id for m in mail_to(notify, me)] == [f"<{sent.id}@kakawari-lab.example.jp>"]
 
 
-def _token(email: str, role: str) -> str:
-    return issue_token(Principal(user_id=uuid4(), email=email, role=role, member_id=None), TEST_SECRET)
-
-
 async def test_the_log_is_searched_by_recipient_event_and_state(notify: RunningPlatform) -> None:
     me = "searched@example.jp"
     await settings_for(notify, me)
     envelope = await publish(notify, login(me))
     await wait_for(lambda: in_state(notify, me, "sent"), timeout_s=20)
-    operator = {"authorization": f"Bearer {_token(OPS, OPERATOR)}"}
+    operator = bearer(OPS, OPERATOR)
     by_recipient = (await notify.client.get(f"{API}/deliveries", params={"recipient": me.upper()},
                                             headers=operator)).json()
     assert sorted(d["channel"] for d in by_recipient) == ["email", "inbox"]
@@ -213,32 +214,76 @@ async def test_erasure_blanks_the_address_and_the_log_keeps_a_hash(notify: Runni
     assert kept == 0 and settings is None
 
 
+@asynccontextmanager
+async def kept_database(backend: str, request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[str]:
+    """One notify database that outlives a platform run, as a restarted process would find it."""
+    if backend == "sqlite":
+        url = f"sqlite+aiosqlite:///{tmp_path / 'kept-notify.db'}"
+        await upgrade_async(MIGRATIONS, url)
+        yield url
+        return
+    async with throwaway_database(request.getfixturevalue("pg_admin_url"), "kept") as url:
+        await upgrade_async(MIGRATIONS, url)
+        yield url
+
+
 async def test_quiet_hours_defer_mail_to_the_end_of_the_window_across_a_restart(
-    nats_url: str, tmp_path: Path
+    backend: str, request: pytest.FixtureRequest, nats_url: str, tmp_path: Path
 ) -> None:
-    """SQLite file kept between two runs of the platform, as a restarted process would find it."""
     me = "night-owl@example.jp"
     now = datetime.now(JST)
     start, end = (now - timedelta(hours=1)).strftime("%H:%M"), (now + timedelta(hours=2)).strftime("%H:%M")
-    async with running_platform(backend="sqlite", nats_url=nats_url, tmp=tmp_path, services=["notify"]) as first:
-        await settings_for(first, me, quiet_enabled=True, quiet_start=start, quiet_end=end)
-        await publish(first, approved(me))
-        await publish(first, login(me))  # critical: not held
-        [deferred] = await wait_for(lambda: in_state(first, me, "deferred"), timeout_s=20)
-        await wait_for(lambda: in_state(first, me, "sent"), timeout_s=20)
-        assert deferred.reason == "quiet hours" and deferred.template == "member_approved"
-        assert deferred.next_attempt_at.astimezone(JST).strftime("%H:%M") == end
-        assert deferred.next_attempt_at > utcnow() + timedelta(hours=1)
+    async with kept_database(backend, request, tmp_path) as url:
+        def same_database(settings: Settings) -> Settings:
+            return replace(settings, database_urls={"notify": url})
 
-    async with running_platform(backend="sqlite", nats_url=nats_url, tmp=tmp_path, services=["notify"]) as second:
-        await second["notify"].deps.mailer.sweep_once()
-        [still] = [d for d in await deliveries(second, me) if d.template == "member_approved"]
-        assert still.state == "deferred" and still.next_attempt_at == deferred.next_attempt_at  # kept, not sent early
-        async with second["notify"].uow() as tx:  # the window ends
-            await tx.session.execute(update(Delivery).where(Delivery.id == deferred.id)
-                                     .values(next_attempt_at=utcnow()))
-            await tx.commit()
-        second["notify"].deps.mailer.wake()
-        sent = await wait_for(lambda: in_state(second, me, "sent", count=2), timeout_s=20)
-        assert deferred.id in {d.id for d in sent}
-        assert [m.message_id for m in mail_to(second, me)] == [f"<{deferred.id}@kakawari-lab.example.jp>"]  # only it
+        for run_dir in ("first", "second"):
+            (tmp_path / run_dir).mkdir()
+        run = {"backend": "sqlite", "nats_url": nats_url, "services": ["notify"], "tweak": same_database}
+        async with running_platform(tmp=tmp_path / "first", **run) as first:  # type: ignore[arg-type]
+            await settings_for(first, me, quiet_enabled=True, quiet_start=start, quiet_end=end)
+            await publish(first, approved(me))
+            await publish(first, login(me))  # critical: not held
+            [deferred] = await wait_for(lambda: in_state(first, me, "deferred"), timeout_s=20)
+            await wait_for(lambda: in_state(first, me, "sent"), timeout_s=20)
+            assert deferred.reason == "quiet hours" and deferred.template == "member_approved"
+            assert deferred.next_attempt_at.astimezone(JST).strftime("%H:%M") == end
+            assert deferred.next_attempt_at > utcnow() + timedelta(hours=1)
+
+        async with running_platform(tmp=tmp_path / "second", **run) as second:  # type: ignore[arg-type]
+            await second["notify"].deps.mailer.sweep_once()
+            [still] = [d for d in await deliveries(second, me) if d.template == "member_approved"]
+            assert still.state == "deferred" and still.next_attempt_at == deferred.next_attempt_at  # kept, not early
+            async with second["notify"].uow() as tx:  # the window ends
+                await tx.session.execute(update(Delivery).where(Delivery.id == deferred.id)
+                                         .values(next_attempt_at=utcnow()))
+                await tx.commit()
+            second["notify"].deps.mailer.wake()
+            sent = await wait_for(lambda: in_state(second, me, "sent", count=2), timeout_s=20)
+            assert deferred.id in {d.id for d in sent}
+            assert [m.message_id for m in mail_to(second, me)] == [f"<{deferred.id}@kakawari-lab.example.jp>"]
+
+
+async def test_operators_search_open_and_resend_from_the_log_pages(notify: RunningPlatform) -> None:
+    me = "paged@example.jp"
+    await settings_for(notify, me)
+    await publish(notify, login(me))
+    [sent] = await wait_for(lambda: in_state(notify, me, "sent"), timeout_s=20)
+    client, codec = notify.client, notify["notify"].deps.sessions
+    assert (await client.get("/notify/ops/deliveries")).status_code == 303  # sign in first
+    sign_in(client, codec, person(me))
+    assert (await client.get("/notify/ops/deliveries")).status_code == 403
+    sign_in(client, codec, person(OPS, OPERATOR))
+    found = await client.get("/notify/ops/deliveries", params={"recipient": me, "channel": "email"})
+    assert found.status_code == 200 and f"/notify/ops/deliveries/{sent.id}" in found.text
+    english = await client.get("/notify/ops/deliveries", params={"recipient": me, "lang": "en"})
+    assert "Delivery log" in english.text and "recipient=paged%40example.jp" in english.text
+    detail = await client.get(f"/notify/ops/deliveries/{sent.id}")
+    assert detail.status_code == 200 and "Resend" in detail.text and sent.subject in detail.text  # English stays
+    refused = await client.post(f"/notify/ops/deliveries/{sent.id}/resend", data={"csrf_token": "forged"})
+    assert refused.status_code == 403
+    resent = await client.post(f"/notify/ops/deliveries/{sent.id}/resend", data={"csrf_token": csrf_of(detail.text)})
+    assert resent.status_code == 303
+    fresh = await wait_for(lambda: in_state(notify, me, "sent", count=2), timeout_s=20)
+    assert {d.resend_of for d in fresh} == {None, sent.id}
+    assert len({m.message_id for m in mail_to(notify, me)}) == 2  # a resend says so: its own Message-ID

@@ -56,12 +56,12 @@ async def notify_person(session: AsyncSession, *, links: UnsubscribeLinks, messa
         "unsubscribe": None if message.critical else links.url(address, message.category),
         "settings": f"{base}/notify/settings", "inbox": f"{base}/notify/inbox"}})
 
-    def row(channel: Channel, state: DeliveryState, **values: Any) -> Delivery:
+    def row(channel: Channel, state: DeliveryState, body_text: str, **values: Any) -> Delivery:
         return Delivery(
             id=new_event_id(), key=delivery_key(source_event_id, address, channel, message.name), channel=channel,
             template=message.name, category=message.category, critical=message.critical,
             source_event_id=source_event_id, recipient=address, recipient_hash=hashed, locale=lang,
-            subject=rendered.subject, body_text=rendered.text, state=state, attempts=0, created_at=now,
+            subject=rendered.subject, body_text=body_text, state=state, attempts=0, created_at=now,
             updated_at=now, traceparent=traceparent, **({"next_attempt_at": now} | values))
 
     inbox = message.critical or found.wanted(Channel.inbox)
@@ -69,7 +69,8 @@ async def notify_person(session: AsyncSession, *, links: UnsubscribeLinks, messa
     if inbox:
         session.add(Notification(id=notification_id, recipient=address, locale=lang, subject=rendered.subject,
                                  body=rendered.text, source_event_id=source_event_id, created_at=now))
-    session.add(row(Channel.inbox, DeliveryState.sent if inbox else DeliveryState.suppressed,
+    # The inbox's log row keeps no copy of the text: the notification holds it.
+    session.add(row(Channel.inbox, DeliveryState.sent if inbox else DeliveryState.suppressed, "",
                     notification_id=notification_id if inbox else None, sent_at=now if inbox else None,
                     reason=None if inbox else "turned off in the recipient's settings"))
 
@@ -87,6 +88,7 @@ async def notify_person(session: AsyncSession, *, links: UnsubscribeLinks, messa
         quiet = QuietHours.parse(found.quiet_start or DEFAULT_QUIET[0], found.quiet_end or DEFAULT_QUIET[1])
     plan = plan_email(now=now, critical=message.critical, urgent=message.urgent, wanted=wants_email,
                       suppressed=found.suppressed, quiet=quiet)
-    email = row(Channel.email, plan.state, body_html=rendered.html, next_attempt_at=plan.send_at, reason=plan.reason)
+    email = row(Channel.email, plan.state, rendered.text, body_html=rendered.html, next_attempt_at=plan.send_at,
+                reason=plan.reason)
     session.add(email)
     return Planned(address, email, inbox)

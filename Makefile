@@ -39,12 +39,15 @@ lint: $(STAMP)
 	$(BIN)/mypy kit kakawari services bench
 
 # Events: one per transaction (a typical use case), then ten (bulk work: imports, lotteries, reminders);
-# then HTTP: an API GET against the /healthz ceiling of the same process (wrk, installed when missing).
+# then HTTP: an API GET against the /healthz ceiling of the same process (wrk, installed when missing);
+# then notify: 10,000 emails through NATS, notify and SMTP against a minimal sender's ceiling, and a crash run.
 bench: $(STAMP)
 	$(BIN)/python -m bench.events
 	$(BIN)/python -m bench.events --per-tx 10
 	$(BIN)/python -m bench.http
-	@echo "results: bench/results/events.json, bench/results/events-per-tx-10.json, bench/results/http.json"
+	$(BIN)/python -m bench.notify
+	@echo "results: bench/results/events.json, bench/results/events-per-tx-10.json, bench/results/http.json," \
+	  "bench/results/notify.json"
 
 deploy-check: $(STAMP)
 	$(BIN)/python -m pytest -q tests/deploy

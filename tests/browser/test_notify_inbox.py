@@ -14,8 +14,9 @@ from typing import Any
 import pytest
 
 from tests.browser.conftest import require_chromium
-from tests.integration.notify.test_inbox_live import Served, add_notifications, serve, session_for
+from tests.integration.notify.test_inbox_live import Served, add_notifications, serve
 from tests.support.platform import RunningPlatform
+from tests.support.sessions import person, session_cookie
 
 pytestmark = pytest.mark.browser
 READER = "inbox.reader@example.jp"
@@ -33,7 +34,7 @@ async def test_mark_read_and_the_count_drops_live(served: Served, browser: Any) 
     from playwright.async_api import expect
 
     await add_notifications(served.platform, READER, 3)
-    cookie, _ = session_for(served.platform, READER)
+    cookie, _ = session_cookie(served.platform["notify"].deps.sessions, person(READER))
     context = await browser.new_context(locale="ja-JP")
     await context.add_cookies([{"name": "kakawari_session", "value": cookie, "url": served.base_url}])
     page = await context.new_page()

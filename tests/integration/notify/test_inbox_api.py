@@ -12,17 +12,13 @@ import pytest
 
 from kit.db.types import utcnow
 from kit.messaging.envelope import new_event_id
-from kit.web.auth import OPERATOR, Principal, issue_token
+from kit.web.auth import OPERATOR
 from services.notify.delivery.domain.keys import address_hash
 from services.notify.models import Delivery, Notification
-from tests.support.platform import TEST_SECRET, RunningPlatform
+from tests.support.platform import RunningPlatform
+from tests.support.sessions import bearer
 
 API = "/notify/api/v1"
-
-
-def bearer(email: str, role: str = "staff") -> dict[str, str]:
-    who = Principal(user_id=uuid4(), email=email, role=role, member_id=None)
-    return {"authorization": f"Bearer {issue_token(who, TEST_SECRET)}"}
 
 
 @pytest.fixture

@@ -15,21 +15,18 @@ from collections.abc import AsyncIterator, Callable
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from dataclasses import dataclass, replace
 from datetime import timedelta
-from http.cookies import SimpleCookie
-from uuid import UUID, uuid4
+from uuid import UUID
 
 import httpx
 import pytest
 import uvicorn
-from starlette.responses import Response
 
 from kit.db.types import utcnow
 from kit.messaging.envelope import new_event_id
-from kit.web.auth import Principal, issue_token
-from kit.web.sessions import session_user
 from services.notify.models import Notification
 from tests.browser.conftest import free_port
-from tests.support.platform import TEST_SECRET, RunningPlatform
+from tests.support.platform import RunningPlatform
+from tests.support.sessions import bearer, person, session_cookie
 
 API = "/notify/api/v1"
 READER = "reader@example.jp"
@@ -68,22 +65,6 @@ async def served(platform_factory: Callable[..., AbstractAsyncContextManager[Run
                  ) -> AsyncIterator[Served]:
     async with serve(platform_factory, services=["notify"]) as running:
         yield running
-
-
-def session_for(platform: RunningPlatform, email: str) -> tuple[str, str]:
-    """(cookie value, CSRF token) of a session signed in as `email`, as the registry's login makes it."""
-    codec = platform["notify"].deps.sessions
-    who = Principal(user_id=uuid4(), email=email, role="staff", member_id=None)
-    session = codec.new(user=session_user(who))
-    response = Response()
-    codec.save(response, session)
-    cookie: SimpleCookie = SimpleCookie(response.headers["set-cookie"])
-    return cookie[codec.cookie].value, str(session["csrf"])
-
-
-def bearer(email: str) -> dict[str, str]:
-    who = Principal(user_id=uuid4(), email=email, role="staff", member_id=None)
-    return {"authorization": f"Bearer {issue_token(who, TEST_SECRET)}"}
 
 
 async def add_notifications(platform: RunningPlatform, recipient: str, count: int) -> list[UUID]:
@@ -129,7 +110,7 @@ async def eventually(check: Callable[[], bool], seconds: float = 5) -> None:
 async def test_the_stream_sends_the_count_at_once_then_each_change(served: Served) -> None:
     platform, live = served.platform, served.platform["notify"].deps.live
     ids = await add_notifications(platform, READER, 3)
-    cookie, csrf = session_for(platform, READER)
+    cookie, csrf = session_cookie(platform["notify"].deps.sessions, person(READER))
     async with httpx.AsyncClient(base_url=served.base_url, cookies={"kakawari_session": cookie}, timeout=10) as http:
         async with http.stream("GET", "/notify/inbox/stream", headers={"accept": "text/event-stream"}) as response:
             assert response.status_code == 200
@@ -171,7 +152,7 @@ async def test_the_forms_work_without_javascript(served: Served) -> None:
     platform = served.platform
     mine = await add_notifications(platform, READER, 3)
     theirs = await add_notifications(platform, "other@example.jp", 1)
-    cookie, csrf = session_for(platform, READER)
+    cookie, csrf = session_cookie(platform["notify"].deps.sessions, person(READER))
     async with httpx.AsyncClient(base_url=served.base_url, cookies={"kakawari_session": cookie}, timeout=10) as http:
         page = await http.get("/notify/inbox")
         assert page.status_code == 200

@@ -11,9 +11,10 @@ from uuid import uuid4
 import pytest
 from sqlalchemy import select
 
-from kit.web.auth import OPERATOR, Principal, issue_token
+from kit.web.auth import OPERATOR
 from services.notify.models import Preference, RecipientSettings
-from tests.support.platform import TEST_SECRET, RunningPlatform, platform_per_backend
+from tests.support.platform import RunningPlatform, platform_per_backend
+from tests.support.sessions import bearer
 
 API = "/notify/api/v1/preferences"
 
@@ -23,11 +24,6 @@ async def notify(request: pytest.FixtureRequest, nats_url: str,
                  tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[RunningPlatform]:
     async with platform_per_backend(request, nats_url, tmp_path_factory, services=["notify"]) as running:
         yield running
-
-
-def bearer(email: str, role: str = "staff") -> dict[str, str]:
-    who = Principal(user_id=uuid4(), email=email, role=role, member_id=None)
-    return {"authorization": f"Bearer {issue_token(who, TEST_SECRET)}"}
 
 
 def address(name: str) -> str:

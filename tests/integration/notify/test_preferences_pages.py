@@ -4,21 +4,17 @@ form CSRF-checked, its errors shown beside the fields. Both databases, real NATS
 
 from __future__ import annotations
 
-import re
 from collections.abc import AsyncIterator
-from http.cookies import SimpleCookie
-from uuid import uuid4
 
 import httpx
 import pytest
-from starlette.responses import Response
 
-from kit.web.auth import OPERATOR, Principal
-from kit.web.sessions import session_user
+from kit.web.auth import OPERATOR
 from services.notify.messages.catalog import MESSAGES
 from services.notify.preferences.domain.always_sent import LABELS
 from services.notify.preferences.repository import settings, switches
 from tests.support.platform import RunningPlatform, platform_per_backend
+from tests.support.sessions import csrf_of, person, sign_in
 
 PAGE = "/notify/settings"
 HTML = {"accept": "text/html"}
@@ -38,29 +34,15 @@ async def client(notify: RunningPlatform) -> AsyncIterator[httpx.AsyncClient]:
         yield c
 
 
-def sign_in(platform: RunningPlatform, client: httpx.AsyncClient, role: str = "staff") -> str:
-    """Sign `client` in as a new person, as the registry's login would; their address."""
-    email = f"{role}-{uuid4().hex[:8]}@example.jp"
-    codec = platform["notify"].deps.sessions
-    response = Response()
-    codec.save(response, codec.new(user=session_user(Principal(user_id=uuid4(), email=email, role=role))))
-    client.cookies.set(codec.cookie, SimpleCookie(response.headers["set-cookie"])[codec.cookie].value)
-    return email
-
-
-def csrf_of(html: str) -> str:
-    found = re.search(r'name="csrf_token" value="([^"]+)"', html)
-    assert found, "no CSRF token on the page"
-    return found.group(1)
-
-
 async def test_signing_in_comes_first(client: httpx.AsyncClient) -> None:
     for answer in (await client.get(PAGE, headers=HTML), await client.post(PAGE, data={"locale": "en"})):
         assert answer.status_code == 303 and answer.headers["location"] == "/registry/login?next=/notify/settings"
 
 
 async def test_the_page_in_japanese_and_english(notify: RunningPlatform, client: httpx.AsyncClient) -> None:
-    email = sign_in(notify, client)
+    me = person()
+    sign_in(client, notify["notify"].deps.sessions, me)
+    email = me.email
     ja = await client.get(PAGE, headers={**HTML, "accept-language": "ja"})
     assert ja.status_code == 200, ja.text
     for words in ("通知設定", "メール", "アプリ内のお知らせ", "入会・会員情報", "イベント", "静かな時間帯（日本時間）",
@@ -81,7 +63,9 @@ async def test_the_page_in_japanese_and_english(notify: RunningPlatform, client:
 
 
 async def test_operators_see_the_digest_setting(notify: RunningPlatform, client: httpx.AsyncClient) -> None:
-    email = sign_in(notify, client, OPERATOR)
+    me = person(role=OPERATOR)
+    sign_in(client, notify["notify"].deps.sessions, me)
+    email = me.email
     page = await client.get(PAGE, headers={**HTML, "accept-language": "ja"})
     assert "新規申請を1日1回のダイジェストで受け取る" in page.text and 'name="digest_at" value="09:00"' in page.text
     form = {"csrf_token": csrf_of(page.text), "quiet_enabled": "1", "quiet_start": "21:00", "quiet_end": "08:00",
@@ -97,7 +81,9 @@ async def test_operators_see_the_digest_setting(notify: RunningPlatform, client:
 
 
 async def test_saving_the_form(notify: RunningPlatform, client: httpx.AsyncClient) -> None:
-    email = sign_in(notify, client)
+    me = person()
+    sign_in(client, notify["notify"].deps.sessions, me)
+    email = me.email
     page = await client.get(PAGE, headers=HTML)
     token = csrf_of(page.text)
     on = {f"pref.{c}.{ch}": "1" for c in ("membership", "events", "programs", "digests") for ch in ("email", "inbox")}
@@ -130,7 +116,9 @@ async def test_saving_the_form(notify: RunningPlatform, client: httpx.AsyncClien
 
 
 async def test_the_form_needs_its_csrf_token(notify: RunningPlatform, client: httpx.AsyncClient) -> None:
-    email = sign_in(notify, client)
+    me = person()
+    sign_in(client, notify["notify"].deps.sessions, me)
+    email = me.email
     for token in (None, "forged"):
         form = {"locale": "en", "quiet_start": "21:00", "quiet_end": "08:00"}
         refused = await client.post(PAGE, data=form if token is None else {**form, "csrf_token": token})

@@ -5,19 +5,16 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator, Callable
 from contextlib import AbstractAsyncContextManager
-from http.cookies import SimpleCookie
-from uuid import uuid4
 
 import pytest
 from markupsafe import escape
-from starlette.responses import Response
 
-from kit.web.auth import OPERATOR, Principal
-from kit.web.sessions import session_user
+from kit.web.auth import OPERATOR
 from services.notify.messages.catalog import MESSAGES
 from services.notify.messages.render import render
 from services.notify.messages.samples import sample_links
 from tests.support.platform import RunningPlatform
+from tests.support.sessions import person, sign_in
 
 PAGE = "/notify/templates"
 
@@ -29,16 +26,6 @@ async def notify(platform_factory: Callable[..., AbstractAsyncContextManager[Run
         yield running
 
 
-def signed_in_as(platform: RunningPlatform, role: str) -> dict[str, str]:
-    """The cookie header of a session signed in with `role`, as the registry's sign-in sets it."""
-    codec = platform["notify"].deps.sessions
-    who = Principal(user_id=uuid4(), email=f"{role}@example.jp", role=role)
-    response = Response()
-    codec.save(response, codec.new(user=session_user(who)))
-    cookie = SimpleCookie(response.headers["set-cookie"])
-    return {"cookie": f"{codec.cookie}={cookie[codec.cookie].value}"}
-
-
 async def test_signing_in_comes_first(notify: RunningPlatform) -> None:
     page = await notify.client.get(PAGE, headers={"accept": "text/html"})
     assert page.status_code == 303 and page.headers["location"] == "/registry/login?next=/notify/templates"
@@ -46,12 +33,14 @@ async def test_signing_in_comes_first(notify: RunningPlatform) -> None:
 
 async def test_only_operators_see_the_previews(notify: RunningPlatform) -> None:
     for role in ("staff", "admin"):
-        page = await notify.client.get(PAGE, headers={"accept": "text/html", **signed_in_as(notify, role)})
+        sign_in(notify.client, notify["notify"].deps.sessions, person(f"{role}@example.jp", role))
+        page = await notify.client.get(PAGE, headers={"accept": "text/html"})
         assert page.status_code == 403 and "運営者のみ" in page.text
 
 
 async def test_every_message_in_both_languages(notify: RunningPlatform) -> None:
-    page = await notify.client.get(PAGE, headers={"accept": "text/html", **signed_in_as(notify, OPERATOR)})
+    sign_in(notify.client, notify["notify"].deps.sessions, person(f"{OPERATOR}@example.jp", OPERATOR))
+    page = await notify.client.get(PAGE, headers={"accept": "text/html"})
     assert page.status_code == 200, page.text
     assert page.text.count("<iframe sandbox srcdoc=") == 2 * len(MESSAGES)
     for message in MESSAGES.values():

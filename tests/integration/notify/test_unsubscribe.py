@@ -12,10 +12,10 @@ from uuid import uuid4
 import httpx
 import pytest
 
-from kit.web.auth import Principal, issue_token
 from services.notify.models import Preference
 from services.notify.preferences.tokens import UnsubscribeLinks
-from tests.support.platform import TEST_SECRET, RunningPlatform, platform_per_backend
+from tests.support.platform import RunningPlatform, platform_per_backend
+from tests.support.sessions import bearer
 
 PAGE = "/notify/unsubscribe"
 ONE_CLICK = {"content-type": "application/x-www-form-urlencoded"}
@@ -69,9 +69,7 @@ async def test_one_click_post_turns_the_category_off_without_signing_in(notify: 
     again = await client.post(target, content="List-Unsubscribe=One-Click", headers=ONE_CLICK)
     assert again.status_code == 200 and await switch(notify, email, "events") is False  # idempotent
 
-    who = Principal(user_id=uuid4(), email=email, role="staff")
-    mine = await client.get("/notify/api/v1/preferences",
-                            headers={"authorization": f"Bearer {issue_token(who, TEST_SECRET)}"})
+    mine = await client.get("/notify/api/v1/preferences", headers=bearer(email))
     assert mine.json()["preferences"]["events"] == {"email": False, "inbox": True}
 
     # multipart/form-data, as RFC 8058 also allows

@@ -9,21 +9,19 @@ import re
 from collections.abc import AsyncIterator, Iterator
 from contextlib import contextmanager
 from dataclasses import replace
-from http.cookies import SimpleCookie
 from typing import Any
-from uuid import UUID, uuid4
+from uuid import uuid4
 
 import httpx
 import pytest
 from standardwebhooks.webhooks import Webhook
-from starlette.responses import Response
 
-from kit.web.auth import MEMBER_ADMIN, OPERATOR, Principal, issue_token
-from kit.web.sessions import session_user
+from kit.web.auth import MEMBER_ADMIN, OPERATOR
 from services.notify.webhooks.domain.event_types import TEST_EVENT
 from tests.integration.notify.test_webhooks_sender import receiver
-from tests.support.platform import TEST_SECRET, RunningPlatform, platform_per_backend
+from tests.support.platform import RunningPlatform, platform_per_backend
 from tests.support.servers import wait_for
+from tests.support.sessions import bearer, csrf_of, person, sign_in
 
 API = "/notify/api/v1"
 HTML = {"accept": "text/html"}
@@ -43,14 +41,6 @@ async def client(notify: RunningPlatform) -> AsyncIterator[httpx.AsyncClient]:
         yield c
 
 
-def person(member_id: UUID | None, role: str = MEMBER_ADMIN) -> Principal:
-    return Principal(user_id=uuid4(), email=f"{role}-{uuid4().hex[:6]}@example.jp", role=role, member_id=member_id)
-
-
-def bearer(who: Principal) -> dict[str, str]:
-    return {"authorization": f"Bearer {issue_token(who, TEST_SECRET)}"}
-
-
 @contextmanager
 def production_addresses(platform: RunningPlatform) -> Iterator[None]:
     """notify as deployed: private and loopback endpoints refused."""
@@ -67,7 +57,7 @@ async def test_an_admin_manages_endpoints_and_the_test_event_arrives_signed(
     notify: RunningPlatform, client: httpx.AsyncClient
 ) -> None:
     member = uuid4()
-    admin = bearer(person(member))
+    admin = bearer(person(role=MEMBER_ADMIN, member_id=member))
     base = f"{API}/members/{member}/webhooks"
     types = (await client.get(f"{API}/webhook-event-types", headers=admin)).json()
     assert APPROVED in [t["name"] for t in types] and TEST_EVENT in [t["name"] for t in types]
@@ -117,12 +107,12 @@ async def _delivered(client: httpx.AsyncClient, url: str, headers: dict[str, str
 async def test_staff_read_and_other_members_see_nothing(notify: RunningPlatform, client: httpx.AsyncClient) -> None:
     member, other = uuid4(), uuid4()
     base = f"{API}/members/{member}/webhooks"
-    created = await client.post(base, headers=bearer(person(member)),
+    created = await client.post(base, headers=bearer(person(role=MEMBER_ADMIN, member_id=member)),
                                 json={"url": "https://example.jp/hook", "event_types": [APPROVED]})
     assert created.status_code == 201, created.text
     one = f"{base}/{created.json()['id']}"
 
-    staff = bearer(person(member, role="staff"))
+    staff = bearer(person(member_id=member))
     assert (await client.get(base, headers=staff)).status_code == 200
     assert (await client.get(one, headers=staff)).status_code == 200
     body = {"url": "https://example.jp/x", "event_types": [APPROVED]}
@@ -133,7 +123,7 @@ async def test_staff_read_and_other_members_see_nothing(notify: RunningPlatform,
                    await client.delete(one, headers=staff)):
         assert answer.status_code == 403, answer.text
 
-    stranger = bearer(person(other))
+    stranger = bearer(person(role=MEMBER_ADMIN, member_id=other))
     assert (await client.get(base, headers=stranger)).status_code == 404
     theirs = f"{API}/members/{other}/webhooks/{created.json()['id']}"  # my endpoint under their member
     for answer in (await client.get(theirs, headers=stranger),
@@ -142,7 +132,7 @@ async def test_staff_read_and_other_members_see_nothing(notify: RunningPlatform,
                    await client.delete(theirs, headers=stranger)):
         assert answer.status_code == 404, answer.text
     assert (await client.get(base)).status_code == 401
-    operator = bearer(person(None, role=OPERATOR))
+    operator = bearer(person(role=OPERATOR))
     assert len((await client.get(base, headers=operator)).json()["items"]) == 1
 
 
@@ -159,7 +149,8 @@ async def test_internal_urls_are_refused_outside_development(
 ) -> None:
     member = uuid4()
     with production_addresses(notify):
-        answer = await client.post(f"{API}/members/{member}/webhooks", headers=bearer(person(member)),
+        answer = await client.post(f"{API}/members/{member}/webhooks",
+                                   headers=bearer(person(role=MEMBER_ADMIN, member_id=member)),
                                    json={"url": url, "event_types": [APPROVED]})
     assert answer.status_code == 422, answer.text
     [problem] = answer.json()["errors"]
@@ -167,19 +158,6 @@ async def test_internal_urls_are_refused_outside_development(
 
 
 # -- pages ---------------------------------------------------------------------------------------
-
-def sign_in(platform: RunningPlatform, client: httpx.AsyncClient, who: Principal) -> None:
-    codec = platform["notify"].deps.sessions
-    response = Response()
-    codec.save(response, codec.new(user=session_user(who)))
-    client.cookies.set(codec.cookie, SimpleCookie(response.headers["set-cookie"])[codec.cookie].value)
-
-
-def csrf_of(html: str) -> str:
-    found = re.search(r'name="csrf_token" value="([^"]+)"', html)
-    assert found, "no CSRF token on the page"
-    return found.group(1)
-
 
 async def test_the_pages_register_test_rotate_disable_and_delete(
     notify: RunningPlatform, client: httpx.AsyncClient
@@ -189,7 +167,7 @@ async def test_the_pages_register_test_rotate_disable_and_delete(
     first = await client.get(page, headers=HTML)
     assert first.status_code == 303 and first.headers["location"] == f"/registry/login?next={page}"
 
-    sign_in(notify, client, person(member))
+    sign_in(client, notify["notify"].deps.sessions, person(role=MEMBER_ADMIN, member_id=member))
     empty = await client.get(page, headers={**HTML, "accept-language": "ja"})
     assert empty.status_code == 200 and "Webhookの送信先はまだ登録されていません。" in empty.text
     token = csrf_of(empty.text)
@@ -224,14 +202,14 @@ async def test_the_pages_register_test_rotate_disable_and_delete(
     assert off.status_code == 303
     assert "有効にする" in (await client.get(page, headers=HTML)).text
 
-    sign_in(notify, client, person(member, role="staff"))
+    sign_in(client, notify["notify"].deps.sessions, person(member_id=member))
     staff_view = await client.get(page, headers=HTML)
     assert staff_view.status_code == 200 and member_system.url in staff_view.text
     assert "送信先を登録する" not in staff_view.text and "/delete" not in staff_view.text
     staff_token = csrf_of(await _any_form_page(client))
     assert (await client.post(f"{one}/delete", headers=HTML, data={"csrf_token": staff_token})).status_code == 403
 
-    sign_in(notify, client, person(member))
+    sign_in(client, notify["notify"].deps.sessions, person(role=MEMBER_ADMIN, member_id=member))
     admin_token = csrf_of((await client.get(page, headers=HTML)).text)
     gone = await client.post(f"{one}/delete", headers=HTML, data={"csrf_token": admin_token})
     assert gone.status_code == 303 and gone.headers["location"] == f"{page}?done=deleted"
@@ -239,7 +217,7 @@ async def test_the_pages_register_test_rotate_disable_and_delete(
     english = (await client.get(page, params={"lang": "en"}, headers=HTML)).text
     assert "Register an endpoint" in english and "No webhook endpoints yet." in english
 
-    sign_in(notify, client, person(uuid4()))
+    sign_in(client, notify["notify"].deps.sessions, person(role=MEMBER_ADMIN, member_id=uuid4()))
     assert (await client.get(page, headers=HTML)).status_code == 404  # another member's page
 
 

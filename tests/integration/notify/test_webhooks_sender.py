@@ -42,6 +42,7 @@ from services.notify.webhooks.domain.event_types import TEST_EVENT
 from services.notify.webhooks.sender import PendingHook, webhook_sender
 from services.notify.webhooks.signing import new_secret
 from tests.support.servers import wait_for
+from tests.support.sessions import person
 
 TRACEPARENT = "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01"
 QUICK = Backoff(base_s=0.2, factor=2.0, jitter=0.0, max_attempts=4)
@@ -103,7 +104,7 @@ class Setup:
     member_id: UUID
 
     def admin(self) -> Principal:
-        return Principal(user_id=uuid4(), email=ADMIN_EMAIL, role=MEMBER_ADMIN, member_id=self.member_id)
+        return person(ADMIN_EMAIL, MEMBER_ADMIN, self.member_id)
 
     def sender(self, *, allow_private: bool = True, backoff: Backoff = QUICK, lease_s: float = 30.0
                ) -> Worker[PendingHook]:

@@ -9,7 +9,6 @@ import csv
 import io
 import itertools
 import json
-import re
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -26,15 +25,9 @@ from services.registry.membership.domain.corporate_number import make_corporate_
 from services.registry.membership.service.csv_import import IMPORT_COLUMNS
 from services.registry.seed import OPERATOR_EMAIL, OPERATOR_PASSWORD, seed_operator
 from tests.support.platform import RunningPlatform, platform_per_backend
+from tests.support.sessions import csrf_of as csrf_of  # re-exported: the registry tests import it from here
 
 API = "/registry/api/v1"
-
-
-def csrf_of(html: str) -> str:
-    """The CSRF token a page's form carries."""
-    found = re.search(r'name="csrf_token" value="([^"]+)"', html)
-    assert found, "no CSRF token on the page"
-    return found.group(1)
 
 
 def csv_bytes(rows: list[dict[str, str]]) -> bytes:

@@ -39,3 +39,56 @@ def find_cycle(graph: dict[str, set[str]]) -> list[str] | None:
         if node not in state and (cycle := visit(node)):
             return cycle
     return None
+
+
+class ServiceTree:
+    """One service's modules and the imports between them (migrations left out), for the
+    layout tests: `graph(depth)` is the import graph between its parts `depth` levels down."""
+
+    def __init__(self, root: Path, service: str) -> None:
+        self.root = root
+        self.folder = root / "services" / service
+        self.prefix = f"services.{service}"
+        self.sources = {self._module(p): p for p in self.folder.rglob("*.py") if "migrations" not in p.parts}
+
+    def _module(self, path: Path) -> str:
+        parts = path.relative_to(self.root).with_suffix("").parts
+        return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+
+    def own_imports(self, path: Path) -> set[str]:
+        """The service's modules `path` imports (a `from package import module` counts as the module)."""
+        found: set[str] = set()
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Import):
+                found.update(a.name for a in node.names if a.name.startswith(self.prefix))
+            elif isinstance(node, ast.ImportFrom) and node.module and node.module.startswith(self.prefix):
+                found.add(node.module)
+                found.update(f"{node.module}.{a.name}" for a in node.names
+                             if f"{node.module}.{a.name}" in self.sources)
+        return found
+
+    def module_graph(self) -> dict[str, set[str]]:
+        return {name: {t for t in self.own_imports(path) if t in self.sources} - {name}
+                for name, path in self.sources.items()}
+
+    def graph(self, unit: int, within: str | None = None, adapters: frozenset[str] = frozenset()
+              ) -> dict[str, set[str]]:
+        """Imports between units: the `unit`-th dotted name part under `within` (its packages and
+        modules), leaving out what modules named in `adapters` (e.g. "api", "pages") import."""
+        within = within or self.prefix
+        depth = within.count(".") + 1 + unit
+        graph: dict[str, set[str]] = {}
+        for name, path in self.sources.items():
+            if not name.startswith(within + ".") or name.count(".") < depth - 1:
+                continue
+            if name.rsplit(".", 1)[-1] in adapters:
+                graph.setdefault(".".join(name.split(".")[:depth]), set())
+                continue
+            source = ".".join(name.split(".")[:depth])
+            graph.setdefault(source, set())
+            for target in self.own_imports(path):
+                if target.startswith(within + ".") and target.count(".") >= depth - 1:
+                    goal = ".".join(target.split(".")[:depth])
+                    if goal != source:
+                        graph[source].add(goal)
+        return graph

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.support.import_graph import find_cycle
+from tests.support.import_graph import ServiceTree, find_cycle
 
 ROOT = Path(__file__).resolve().parents[3]
 REGISTRY = ROOT / "services" / "registry"
@@ -16,43 +16,19 @@ PREFIX = "services.registry"
 SLICES = ("membership", "access", "small_bases", "directory")
 
 
-def module_name(path: Path) -> str:
-    parts = path.relative_to(ROOT).with_suffix("").parts
-    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+TREE = ServiceTree(ROOT, "registry")
 
 
 def sources() -> dict[str, Path]:
-    return {module_name(p): p for p in REGISTRY.rglob("*.py") if "migrations" not in p.parts}
+    return TREE.sources
 
 
 def registry_imports(path: Path) -> set[str]:
-    """The registry modules `path` imports (a `from package import module` counts as the module)."""
-    known = sources()
-    found: set[str] = set()
-    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-        if isinstance(node, ast.Import):
-            found.update(a.name for a in node.names if a.name.startswith(PREFIX))
-        elif isinstance(node, ast.ImportFrom) and node.module and node.module.startswith(PREFIX):
-            found.add(node.module)
-            found.update(f"{node.module}.{a.name}" for a in node.names if f"{node.module}.{a.name}" in known)
-    return found
+    return TREE.own_imports(path)
 
 
 def graph_of(unit: int, within: str = PREFIX) -> dict[str, set[str]]:
-    """Imports between units: the `unit`-th dotted name part under `within` (its packages and modules)."""
-    depth = within.count(".") + 1 + unit
-    graph: dict[str, set[str]] = defaultdict(set)
-    for name, path in sources().items():
-        if not name.startswith(within + ".") or name.count(".") < depth - 1:
-            continue
-        source = ".".join(name.split(".")[:depth])
-        graph[source]
-        for target in registry_imports(path):
-            if target.startswith(within + ".") and target.count(".") >= depth - 1:
-                goal = ".".join(target.split(".")[:depth])
-                if goal != source:
-                    graph[source].add(goal)
-    return graph
+    return TREE.graph(unit, within)
 
 
 def test_the_cycle_finder_finds_cycles() -> None:

@@ -49,3 +49,9 @@ async def principal(request: Request) -> Principal:
     if found is None:
         raise Unauthorized()
     return found
+
+
+async def maybe_principal(request: Request) -> Principal | None:
+    """The caller if a bearer token is sent (401 if it is invalid), else None: for routes the
+    public may use too, where a signed-in member gets more (their identity filled in)."""
+    return bearer_principal(request, request.app.state.secret_key)

@@ -1,7 +1,12 @@
-"""forum's HTTP API (under /forum/api/v1); its endpoints arrive with its issue."""
+"""forum's HTTP API (JSON, under /forum/api/v1): the sub-slices' routers, nothing else."""
 
 from __future__ import annotations
 
 from fastapi import APIRouter
 
+from services.forum.events.api import router as events
+from services.forum.signups.api import router as signups
+
 router = APIRouter()
+for part in (events, signups):
+    router.include_router(part)

@@ -1,0 +1,1 @@
+"""Signups: seats, holds, the waitlist and promotions, self-service by signed link."""

@@ -1,0 +1,267 @@
+"""Signups' use cases: sign up (first come, lottery entry, or waitlist), verify an address,
+cancel, and promote the next in line. Each is one unit of work: the seat counters, the signup
+row and the events it emits commit together, so a seat is never half-taken."""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+from uuid import UUID
+
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from kit.contracts.base import Locale
+from kit.contracts.forum import (
+    SignupCancelled,
+    SignupConfirmed,
+    SignupPromoted,
+    SignupRequested,
+    SignupWaitlisted,
+)
+from kit.db.types import utcnow
+from kit.errors import Conflict, NotFound
+from kit.messaging.envelope import new_event_id
+from kit.messaging.unit_of_work import UnitOfWork, UnitOfWorkFactory
+from services.forum.links import SignupLinks
+from services.forum.models import Event, Signup
+from services.forum.seats import EVENT_SEATS
+from services.forum.signups import repository
+from services.forum.signups.domain.rules import (
+    ACTIVE,
+    CONSENT_VERSION,
+    COUNTER,
+    SEATED,
+    SignupStatus,
+    attempt,
+    status_for,
+)
+
+CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read aloud and typed at a desk
+
+
+@dataclass(frozen=True)
+class Person:
+    name: str
+    name_kana: str
+    email: str
+    affiliation: str
+    prefecture_code: str | None
+    locale: Locale = "ja"
+    member_id: UUID | None = None
+
+
+@dataclass(frozen=True)
+class SignupOutcome:
+    signup: Signup
+    created: bool
+    waitlist_position: int | None
+    manage_url: str
+
+
+def checkin_code() -> str:
+    return "".join(secrets.choice(CODE_ALPHABET) for _ in range(8))
+
+
+async def sign_up(*, uow: UnitOfWorkFactory, links: SignupLinks, event_id: UUID, person: Person,
+                  verified: bool) -> SignupOutcome:
+    """One decision: confirmed, held for verification, entered in the lottery, or waitlisted.
+    The same address at the same event gets its existing signup back, never a second seat."""
+    email = person.email.strip().lower()
+    async with uow() as tx:
+        event = await _open_event(tx.session, event_id)
+        existing = await repository.by_email(tx.session, event_id, email)
+        if existing is not None and existing.status in ACTIVE:
+            place = await repository.waitlist_position(tx.session, existing)
+            await tx.commit()  # nothing written; a rollback would expire the row we answer with
+            return SignupOutcome(existing, False, place, links.manage_url(existing.id))
+        if event.per_org_cap is not None and person.affiliation and await repository.active_for_org(
+                tx.session, event_id, member_id=person.member_id, affiliation=person.affiliation) >= event.per_org_cap:
+            raise Conflict(ja=f"1団体あたりの上限（{event.per_org_cap}名）に達しています。",
+                           en=f"Your organization has reached its limit of {event.per_org_cap} people.")
+        now = utcnow()
+        signup = existing or Signup(id=new_event_id(), event_id=event_id, email=email, checkin_code=checkin_code(),
+                                    created_at=now)
+        _fill(signup, person, now=now, verified=verified)
+        try_for = attempt(mode=event.mode, now=now, lottery_closes_at=event.lottery_closes_at,
+                          first_come_seats=event.first_come_seats, verified=verified, hold=event.hold_hours is not None)
+        position: int | None = None
+        if try_for.lottery:
+            signup.status = SignupStatus.lottery_entered
+        else:
+            assert try_for.into is not None
+            decision = await EVENT_SEATS.take(tx.session, event_id, try_for.into, limit=try_for.limit,
+                                              waitlist=try_for.limit is None)
+            if decision.seated:
+                signup.status = status_for(try_for.into)
+                if signup.status == SignupStatus.pending_verification:
+                    signup.hold_expires_at = now + timedelta(hours=event.hold_hours or 0)
+            elif try_for.limit is not None:  # hybrid: the first-come share is gone, the rest is drawn
+                signup.status = SignupStatus.lottery_entered
+            else:
+                signup.status = SignupStatus.waitlisted
+                signup.waitlist_ticket, position = decision.waitlist_ticket, decision.waitlist_position
+        if existing is None:
+            tx.session.add(signup)
+        _announce(tx, links, event, signup, position)
+        try:
+            await tx.commit()
+        except IntegrityError:  # the same address decided a moment ago by another request: that one stands
+            raise Conflict(ja="同じメールアドレスの申込みを処理中です。もう一度お試しください。",
+                           en="A signup with this address is being processed; please try again.") from None
+    return SignupOutcome(signup, existing is None, position, links.manage_url(signup.id))
+
+
+def _fill(signup: Signup, person: Person, *, now: datetime, verified: bool) -> None:
+    signup.name, signup.name_kana, signup.affiliation = person.name, person.name_kana, person.affiliation
+    signup.prefecture_code, signup.member_id, signup.locale = person.prefecture_code, person.member_id, person.locale
+    signup.consent_version, signup.consent_at, signup.updated_at = CONSENT_VERSION, now, now
+    signup.verified_at = now if verified else None
+    signup.waitlist_ticket = signup.hold_expires_at = signup.offer_expires_at = signup.cancelled_at = None
+
+
+async def _open_event(session: AsyncSession, event_id: UUID) -> Event:
+    event = await repository.event(session, event_id)
+    if event is None or event.status == "draft":
+        raise NotFound(ja="イベントが見つかりません。", en="Event not found.")
+    if event.status == "cancelled":
+        raise Conflict(ja="このイベントは中止になりました。", en="This event was cancelled.")
+    if event.starts_at <= utcnow():
+        raise Conflict(ja="このイベントの受付は終了しました。", en="Signups for this event have closed.")
+    return event
+
+
+def facts(links: SignupLinks, event: Event, signup: Signup) -> dict[str, Any]:
+    """What every signup event carries."""
+    return {"signup_id": signup.id, "event_id": event.id, "event_title": event.title, "starts_at": event.starts_at,
+            "ends_at": event.ends_at, "email": signup.email, "name": signup.name, "member_id": signup.member_id,
+            "locale": signup.locale, "manage_url": links.manage_url(signup.id), "online": event.online,
+            "venue": event.venue}
+
+
+def _announce(tx: UnitOfWork, links: SignupLinks, event: Event, signup: Signup, position: int | None) -> None:
+    base = facts(links, event, signup)
+    if signup.status == SignupStatus.confirmed:
+        tx.emit(SignupConfirmed(**base, checkin_code=signup.checkin_code))
+    elif signup.status == SignupStatus.pending_verification:
+        tx.emit(SignupRequested(**base, verify_url=links.verify_url(signup.id), hold_expires_at=signup.hold_expires_at))
+    elif signup.status == SignupStatus.waitlisted and position is not None:
+        tx.emit(SignupWaitlisted(**base, waitlist_position=position))
+
+
+async def verify(*, uow: UnitOfWorkFactory, links: SignupLinks, token: str) -> Signup:
+    """Double opt-in: the held seat becomes a confirmed one (idempotent)."""
+    signup_id = links.read_verify(token)
+    if signup_id is None:
+        raise NotFound(ja="確認リンクが正しくありません。", en="This verification link is not valid.")
+    async with uow() as tx:
+        signup = await repository.get(tx.session, signup_id)
+        if signup is None:
+            raise NotFound(ja="申込みが見つかりません。", en="Signup not found.")
+        event = await repository.event(tx.session, signup.event_id)
+        assert event is not None
+        now = utcnow()
+        if signup.verified_at is None:
+            signup.verified_at = now
+        if signup.status == SignupStatus.pending_verification:
+            await EVENT_SEATS.move(tx.session, event.id, "held", "confirmed")
+            signup.status, signup.hold_expires_at, signup.updated_at = SignupStatus.confirmed, None, now
+            tx.emit(SignupConfirmed(**facts(links, event, signup), checkin_code=signup.checkin_code))
+        await tx.commit()
+    return signup
+
+
+async def cancel(*, uow: UnitOfWorkFactory, links: SignupLinks, signup_id: UUID, reason: str) -> Signup:
+    """Give the seat (or the place in line) back; the next in line is promoted in the same
+    transaction. Cancelling twice changes nothing."""
+    async with uow() as tx:
+        signup = await repository.get(tx.session, signup_id)
+        if signup is None:
+            raise NotFound(ja="申込みが見つかりません。", en="Signup not found.")
+        event = await repository.event(tx.session, signup.event_id)
+        assert event is not None
+        if signup.status in ACTIVE:
+            await release(tx, links, event, signup, reason=reason)
+            await promote_next(tx, links, event)
+        await tx.commit()
+    return signup
+
+
+async def release(tx: UnitOfWork, links: SignupLinks, event: Event, signup: Signup, *, reason: str) -> None:
+    """Cancel one signup inside the caller's transaction, giving back what it held."""
+    if signup.status in SEATED:
+        await EVENT_SEATS.release(tx.session, event.id, COUNTER[SignupStatus(signup.status)])
+    elif signup.status == SignupStatus.waitlisted:
+        await EVENT_SEATS.release(tx.session, event.id, "waitlisted")
+    now = utcnow()
+    signup.status, signup.cancelled_at, signup.updated_at = SignupStatus.cancelled, now, now
+    tx.emit(SignupCancelled(**facts(links, event, signup), reason=reason))
+
+
+async def promote_next(tx: UnitOfWork, links: SignupLinks, event: Event) -> int:
+    """Fill free seats from the front of the waitlist: confirmed outright, or offered the seat
+    for the event's offer window. Returns how many were promoted."""
+    promoted = 0
+    postgres = tx.session.get_bind().dialect.name == "postgresql"
+    while True:
+        candidate = await repository.first_in_line(tx.session, event.id, skip_locked=postgres)
+        if candidate is None:
+            return promoted
+        unverified = candidate.verified_at is None and event.hold_hours is not None
+        offer = event.offer_hours is not None or unverified
+        if not await EVENT_SEATS.promote(tx.session, event.id, "held" if offer else "confirmed"):
+            return promoted
+        now = utcnow()
+        candidate.updated_at, candidate.waitlist_ticket = now, None
+        base = facts(links, event, candidate)
+        if offer:
+            candidate.status = SignupStatus.offered
+            hours = event.offer_hours if event.offer_hours is not None else event.hold_hours or 0
+            candidate.offer_expires_at = now + timedelta(hours=hours)
+            tx.emit(SignupPromoted(**base, offer_expires_at=candidate.offer_expires_at))
+        else:
+            candidate.status = SignupStatus.confirmed
+            tx.emit(SignupPromoted(**base))
+            tx.emit(SignupConfirmed(**base, checkin_code=candidate.checkin_code))
+        promoted += 1
+
+
+async def accept_offer(*, uow: UnitOfWorkFactory, links: SignupLinks, signup_id: UUID) -> Signup:
+    """A promoted person takes the seat offered (which also verifies their address)."""
+    async with uow() as tx:
+        signup = await repository.get(tx.session, signup_id)
+        if signup is None:
+            raise NotFound(ja="申込みが見つかりません。", en="Signup not found.")
+        if signup.status != SignupStatus.offered:
+            raise Conflict(ja="受け付けられるお席の案内はありません。", en="There is no seat on offer to accept.")
+        event = await repository.event(tx.session, signup.event_id)
+        assert event is not None
+        now = utcnow()
+        await EVENT_SEATS.move(tx.session, event.id, "held", "confirmed")
+        signup.status, signup.offer_expires_at, signup.updated_at = SignupStatus.confirmed, None, now
+        signup.verified_at = signup.verified_at or now
+        tx.emit(SignupConfirmed(**facts(links, event, signup), checkin_code=signup.checkin_code))
+        await tx.commit()
+    return signup
+
+
+async def manage_view(*, uow: UnitOfWorkFactory, links: SignupLinks, token: str) -> tuple[Signup, Event, int | None]:
+    signup_id = links.read_manage(token)
+    if signup_id is None:
+        raise NotFound(ja="リンクが正しくありません。", en="This link is not valid.")
+    async with uow.read() as session:
+        signup = await repository.get(session, signup_id)
+        if signup is None:
+            raise NotFound(ja="申込みが見つかりません。", en="Signup not found.")
+        event = await repository.event(session, signup.event_id)
+        assert event is not None
+        return signup, event, await repository.waitlist_position(session, signup)
+
+
+def signup_from_token(links: SignupLinks, token: str) -> UUID:
+    signup_id = links.read_manage(token)
+    if signup_id is None:
+        raise NotFound(ja="リンクが正しくありません。", en="This link is not valid.")
+    return signup_id

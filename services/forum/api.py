@@ -5,8 +5,10 @@ from __future__ import annotations
 from fastapi import APIRouter
 
 from services.forum.events.api import router as events
+from services.forum.lottery.api import router as lottery
+from services.forum.meetings.api import router as meetings
 from services.forum.signups.api import router as signups
 
 router = APIRouter()
-for part in (events, signups):
+for part in (events, signups, lottery, meetings):
     router.include_router(part)

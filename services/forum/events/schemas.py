@@ -39,6 +39,10 @@ class EventCreate(BaseModel):
     offer_hours: Hours | None = Field(None, description="A promoted person has this long to accept; null: "
                                                         "confirmed outright.")
     reconfirm_hours: Hours | None = None
+    networking_starts_at: AwareDatetime | None = Field(None, description="Block forums: when talks between "
+                                                                        "organizations can be booked.")
+    networking_ends_at: AwareDatetime | None = None
+    slot_minutes: Annotated[int, Field(ge=5, le=120)] = 15
     publish: bool = True
 
 
@@ -75,5 +79,9 @@ class EventRead(BaseModel):
     mode: str
     first_come_seats: int | None
     lottery_closes_at: datetime | None
+    networking_starts_at: datetime | None
+    networking_ends_at: datetime | None
+    slot_minutes: int
+    join_opens_minutes: int
     status: str
     sequence: int

@@ -17,9 +17,10 @@ from kit.messaging.envelope import new_event_id
 from kit.messaging.unit_of_work import UnitOfWorkFactory
 from kit.web.auth import Principal
 from services.forum.events import repository
-from services.forum.events.domain.rules import Kind, Status, problems
+from services.forum.events.domain.rules import Kind, Mode, Status, problems
 from services.forum.events.schemas import EventCreate, EventUpdate
 from services.forum.links import SignupLinks
+from services.forum.lottery import service as lottery
 from services.forum.models import Event, Signup
 from services.forum.signups.domain.rules import ACTIVE
 from services.forum.signups.service import promote_next, release
@@ -37,7 +38,8 @@ async def create(*, uow: UnitOfWorkFactory, actor: Principal, body: EventCreate)
     actor.require_operator()
     found = problems(kind=body.kind, starts_at=body.starts_at, ends_at=body.ends_at, capacity=body.capacity,
                      mode=body.mode, first_come_seats=body.first_come_seats, lottery_closes_at=body.lottery_closes_at,
-                     reserved=body.reserved, block=body.block)
+                     reserved=body.reserved, block=body.block, networking=(body.networking_starts_at,
+                                                                           body.networking_ends_at))
     if found:
         raise ValidationFailed(found)
     now = utcnow()
@@ -49,10 +51,13 @@ async def create(*, uow: UnitOfWorkFactory, actor: Principal, body: EventCreate)
         ends_at=body.ends_at, capacity=body.capacity, reserved=body.reserved, per_org_cap=body.per_org_cap,
         confirmed=0, held=0, waitlisted=0, waitlist_seq=0, mode=body.mode, first_come_seats=body.first_come_seats,
         lottery_closes_at=body.lottery_closes_at, hold_hours=body.hold_hours, offer_hours=body.offer_hours,
-        reconfirm_hours=body.reconfirm_hours, slot_minutes=15,
+        reconfirm_hours=body.reconfirm_hours, networking_starts_at=body.networking_starts_at,
+        networking_ends_at=body.networking_ends_at, slot_minutes=body.slot_minutes,
         status=Status.published if body.publish else Status.draft, sequence=0, created_at=now, updated_at=now)
     async with uow() as tx:
         tx.session.add(event)
+        if body.mode in (Mode.lottery, Mode.hybrid):
+            await lottery.commit_seed(tx.session, event)  # the seed's hash is public before anyone enters
         if body.publish:
             tx.emit(EventPublished(**facts(event)))
         await tx.commit()

@@ -30,9 +30,11 @@ async def sign_up(event_id: UUID, body: SignupCreate, deps: Deps, who: MaybeCall
     outcome = await service.sign_up(uow=deps.uow, links=deps.links, event_id=event_id, person=person,
                                     verified=verified)
     if not outcome.created:
+        # The address already has a signup: its state, but not its link, which could cancel it;
+        # the link went to that address by email.
         response.status_code = 200
-    return SignupRead(id=outcome.signup.id, status=outcome.signup.status,
-                      waitlist_position=outcome.waitlist_position, manage_url=outcome.manage_url)
+    return SignupRead(id=outcome.signup.id, status=outcome.signup.status, waitlist_position=outcome.waitlist_position,
+                      manage_url=outcome.manage_url if outcome.created else None)
 
 
 @router.post("/signups/verify", response_model=SignupDetail, responses=problems(404))

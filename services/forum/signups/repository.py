@@ -7,7 +7,7 @@ from uuid import UUID
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from services.forum.models import Event, Signup
+from services.forum.models import Event, Lottery, Signup
 from services.forum.signups.domain.rules import ACTIVE, SignupStatus
 
 
@@ -53,3 +53,9 @@ async def of_event(session: AsyncSession, event_id: UUID, *, limit: int, offset:
     query = (select(Signup).where(Signup.event_id == event_id).order_by(Signup.created_at, Signup.id)
              .limit(limit).offset(offset))
     return list((await session.scalars(query)).all())
+
+
+async def lottery_pending(session: AsyncSession, event_id: UUID) -> bool:
+    """The event's lottery exists and has not been drawn."""
+    return bool(await session.scalar(select(func.count()).select_from(Lottery).where(
+        Lottery.event_id == event_id, Lottery.drawn_at.is_(None))))

@@ -34,13 +34,14 @@ class SignupCreate(BaseModel):
 
 
 class SignupRead(BaseModel):
-    """The answer to a signup: its state, the place in line if waitlisted, and the signed link
-    to manage it (cancel, details, calendar)."""
+    """The answer to a signup: its state, the place in line if waitlisted, and (for a new signup)
+    the signed link to manage it (cancel, details, calendar)."""
 
     id: UUID
     status: str
     waitlist_position: int | None
-    manage_url: str
+    manage_url: str | None = Field(description="The signed link to manage this signup; null when the address "
+                                               "already had a signup (its link was emailed to that address).")
 
 
 class SignupDetail(BaseModel):

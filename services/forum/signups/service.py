@@ -82,6 +82,9 @@ async def sign_up(*, uow: UnitOfWorkFactory, links: SignupLinks, event_id: UUID,
             raise Conflict(ja=f"1団体あたりの上限（{event.per_org_cap}名）に達しています。",
                            en=f"Your organization has reached its limit of {event.per_org_cap} people.")
         now = utcnow()
+        if await _drawing(tx.session, event, now):
+            raise Conflict(ja="抽選の受付は締め切り、抽選中です。抽選後にもう一度お申し込みください。",
+                           en="The lottery has closed and is being drawn; please sign up again after the draw.")
         signup = existing or Signup(id=new_event_id(), event_id=event_id, email=email, checkin_code=checkin_code(),
                                     created_at=now)
         _fill(signup, person, now=now, verified=verified)
@@ -112,6 +115,14 @@ async def sign_up(*, uow: UnitOfWorkFactory, links: SignupLinks, event_id: UUID,
             raise Conflict(ja="同じメールアドレスの申込みを処理中です。もう一度お試しください。",
                            en="A signup with this address is being processed; please try again.") from None
     return SignupOutcome(signup, existing is None, position, links.manage_url(signup.id))
+
+
+async def _drawing(session: AsyncSession, event: Event, now: datetime) -> bool:
+    """A lottery that has closed but not been drawn yet: a late signup must not take a seat
+    before the entrants are drawn."""
+    if event.mode == "first_come" or event.lottery_closes_at is None or now < event.lottery_closes_at:
+        return False
+    return await repository.lottery_pending(session, event.id)
 
 
 def _fill(signup: Signup, person: Person, *, now: datetime, verified: bool) -> None:

@@ -37,7 +37,8 @@ KIND_LABELS: dict[str, tuple[str, str]] = {"block_forum": ("ブロックフォ�
 
 def problems(*, kind: str, starts_at: datetime, ends_at: datetime, capacity: int, mode: str,
              first_come_seats: int | None, lottery_closes_at: datetime | None, reserved: int,
-             block: str | None) -> list[FieldProblem]:
+             block: str | None, networking: tuple[datetime | None, datetime | None] = (None, None)
+             ) -> list[FieldProblem]:
     """Every problem with an event's shape at once, in Japanese and English."""
     found: list[FieldProblem] = []
     if ends_at <= starts_at:
@@ -58,4 +59,11 @@ def problems(*, kind: str, starts_at: datetime, ends_at: datetime, capacity: int
     if mode == Mode.hybrid and (first_come_seats is None or not 0 < first_come_seats < capacity):
         found.append(FieldProblem("first_come_seats", "range", "先着枠は1以上、定員未満にしてください。",
                                   "First-come seats must be at least 1 and below the capacity."))
+    opens, closes = networking
+    if (opens is None) != (closes is None):
+        found.append(FieldProblem("networking_ends_at", "pair", "交流時間は開始と終了の両方を指定してください。",
+                                  "Networking hours need both a start and an end."))
+    elif opens is not None and closes is not None and not starts_at <= opens < closes <= ends_at:
+        found.append(FieldProblem("networking_starts_at", "range", "交流時間はイベントの時間内に収めてください。",
+                                  "Networking hours must fall within the event."))
     return found

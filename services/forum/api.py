@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
+from services.forum.booths.api import router as booths
+from services.forum.checkin.api import router as checkin
 from services.forum.events.api import router as events
 from services.forum.lottery.api import router as lottery
 from services.forum.meetings.api import router as meetings
 from services.forum.signups.api import router as signups
 
 router = APIRouter()
-for part in (events, signups, lottery, meetings):
+for part in (events, signups, lottery, checkin, booths, meetings):
     router.include_router(part)

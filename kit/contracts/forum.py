@@ -53,6 +53,7 @@ class _SignupFacts(EventContract):
     manage_url: str
     online: bool = False
     venue: str | None = None
+    sequence: int = 0  # the event's calendar SEQUENCE: a moved event's invitation replaces the old one
 
 
 class SignupRequested(_SignupFacts):
@@ -66,12 +67,14 @@ class SignupConfirmed(_SignupFacts):
     event_type = "forum.signup.confirmed"
     description = "A person has a confirmed seat (directly, after verification, after a promotion or a draw)."
     checkin_code: str
+    drawn: bool = False  # the seat came from a lottery draw
 
 
 class SignupWaitlisted(_SignupFacts):
     event_type = "forum.signup.waitlisted"
     description = "A person is on the waitlist, at the position given."
     waitlist_position: int
+    drawn: bool = False  # placed by a lottery draw (in drawn order)
 
 
 class SignupPromoted(_SignupFacts):

@@ -14,16 +14,15 @@ from typing import Any
 from uuid import UUID
 
 from fastapi import APIRouter
-from sqlalchemy import select
-from sqlalchemy.ext.asyncio import AsyncSession
 from starlette.responses import Response
 
 from kit.db.types import utcnow
 from kit.jst import JST, jst
 from kit.web.locale import Locale
-from services.forum.events import service
+from services.forum.booths import repository as booths
+from services.forum.events import repository, service
 from services.forum.events.domain.rules import BLOCKS, KIND_LABELS, Kind, Mode, Status
-from services.forum.models import Booth, Event, ProgrammeItem
+from services.forum.models import Event, ProgrammeItem
 from services.forum.prefectures import PREFECTURES
 from services.forum.signups.domain.rules import CONSENT_VERSION, PURPOSE
 from services.forum.web import Page
@@ -112,35 +111,6 @@ def month_range(month: str) -> tuple[datetime, datetime] | None:
     return start, datetime.combine(date(year + mon // 12, mon % 12 + 1, 1), time(), tzinfo=JST)
 
 
-async def listed(session: AsyncSession, *, now: datetime, upcoming: bool, kind: str | None, block: str | None,
-                 month: tuple[datetime, datetime] | None, limit: int) -> list[Event]:
-    """Published (and cancelled) events not yet over, soonest first; or those over, latest first."""
-    query = select(Event).where(Event.status.in_((Status.published, Status.cancelled)))
-    if upcoming:
-        query = query.where(Event.ends_at > now).order_by(Event.starts_at, Event.id)
-    else:
-        query = query.where(Event.ends_at <= now).order_by(Event.starts_at.desc(), Event.id)
-    if kind:
-        query = query.where(Event.kind == kind)
-    if block:
-        query = query.where(Event.block == block)
-    if month:
-        query = query.where(Event.starts_at >= month[0], Event.starts_at < month[1])
-    return list((await session.scalars(query.limit(limit))).all())
-
-
-async def programme_of(session: AsyncSession, event_id: UUID) -> list[ProgrammeItem]:
-    query = select(ProgrammeItem).where(ProgrammeItem.event_id == event_id).order_by(ProgrammeItem.starts_at,
-                                                                                     ProgrammeItem.id)
-    return list((await session.scalars(query)).all())
-
-
-async def approved_booths(session: AsyncSession, event_id: UUID) -> list[Booth]:
-    query = select(Booth).where(Booth.event_id == event_id, Booth.status == "approved").order_by(Booth.title,
-                                                                                                 Booth.id)
-    return list((await session.scalars(query)).all())
-
-
 def speakers(item: ProgrammeItem) -> list[dict[str, str]]:
     """The programme item's speakers; a malformed list shows nobody rather than failing the page."""
     try:
@@ -177,9 +147,9 @@ async def event_list(page: Page, kind: str = "", block: str = "", month: str = "
     chosen_month = month_range(month) if month else None
     now, locale = utcnow(), page.locale
     async with page.deps.uow.read() as session:
-        upcoming = await listed(session, now=now, upcoming=True, kind=chosen_kind, block=chosen_block,
+        upcoming = await repository.by_end(session, now=now, upcoming=True, kind=chosen_kind, block=chosen_block,
                                 month=chosen_month, limit=UPCOMING_MAX)
-        past = await listed(session, now=now, upcoming=False, kind=chosen_kind, block=chosen_block,
+        past = await repository.by_end(session, now=now, upcoming=False, kind=chosen_kind, block=chosen_block,
                             month=chosen_month, limit=PAST_MAX)
     return page.page("events/list.html", upcoming=[describe(e, now, locale) for e in upcoming],
                      past=[describe(e, now, locale) for e in past],
@@ -193,8 +163,8 @@ async def detail_page(page: Page, event_id: UUID, *, status: int = 200, form: di
     """An event's page with the signup form (also re-shown with field errors by the form's post)."""
     event = await service.read(uow=page.deps.uow, event_id=event_id, viewer=page.operator)
     async with page.deps.uow.read() as session:
-        programme = await programme_of(session, event.id)
-        booths = await approved_booths(session, event.id)
+        programme = await repository.programme_of(session, event.id)
+        shown = [booth for booth, _ in await booths.listed(session, event.id, statuses=("approved",))]
     now, locale, who = utcnow(), page.locale, page.who
     seen = availability(event, now)
     filled = dict(form or {})
@@ -203,7 +173,7 @@ async def detail_page(page: Page, event_id: UUID, *, status: int = 200, form: di
     items = [{"item": p, "kind": PROGRAMME_KINDS.get(p.kind, (p.kind, p.kind))[0 if locale == "ja" else 1],
               "when": when(p, locale), "speakers": speakers(p)} for p in programme]
     return page.page("events/detail.html", status=status, **describe(event, now, locale), programme=items,
-                     booths=booths, accepting=seen.key in ("open", "few_left", "full", "lottery"),
+                     booths=shown, accepting=seen.key in ("open", "few_left", "full", "lottery"),
                      form=filled, errors=errors or {}, error=error, prefectures=PREFECTURES,
                      purpose=purpose(locale), consent_version=CONSENT_VERSION,
                      api=f"/forum/api/v1/events/{event.id}/signups")

@@ -8,7 +8,8 @@ from uuid import UUID
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from services.forum.models import Event
+from services.forum.events.domain.rules import Status
+from services.forum.models import Event, ProgrammeItem
 
 
 async def get(session: AsyncSession, event_id: UUID) -> Event | None:
@@ -27,3 +28,26 @@ async def listed(session: AsyncSession, *, kind: str | None, block: str | None, 
     if end:
         query = query.where(Event.starts_at < end)
     return list((await session.scalars(query.limit(limit).offset(offset))).all())
+
+
+async def by_end(session: AsyncSession, *, now: datetime, upcoming: bool, kind: str | None, block: str | None,
+                 month: tuple[datetime, datetime] | None, limit: int) -> list[Event]:
+    """Published (and cancelled) events not yet over, soonest first; or those over, latest first."""
+    query = select(Event).where(Event.status.in_((Status.published, Status.cancelled)))
+    if upcoming:
+        query = query.where(Event.ends_at > now).order_by(Event.starts_at, Event.id)
+    else:
+        query = query.where(Event.ends_at <= now).order_by(Event.starts_at.desc(), Event.id)
+    if kind:
+        query = query.where(Event.kind == kind)
+    if block:
+        query = query.where(Event.block == block)
+    if month:
+        query = query.where(Event.starts_at >= month[0], Event.starts_at < month[1])
+    return list((await session.scalars(query.limit(limit))).all())
+
+
+async def programme_of(session: AsyncSession, event_id: UUID) -> list[ProgrammeItem]:
+    query = select(ProgrammeItem).where(ProgrammeItem.event_id == event_id).order_by(ProgrammeItem.starts_at,
+                                                                                     ProgrammeItem.id)
+    return list((await session.scalars(query)).all())

@@ -82,11 +82,11 @@ async def draw(tx: UnitOfWork, links: SignupLinks, event_id: UUID) -> None:
                 tx.emit(SignupRequested(**base, verify_url=links.verify_url(signup.id),
                                         hold_expires_at=signup.hold_expires_at))
             else:
-                tx.emit(SignupConfirmed(**base, checkin_code=signup.checkin_code))
+                tx.emit(SignupConfirmed(**base, checkin_code=signup.checkin_code, drawn=True))
         else:
             assert decision.waitlist_position is not None
             signup.status, signup.waitlist_ticket = SignupStatus.waitlisted, decision.waitlist_ticket
-            tx.emit(SignupWaitlisted(**base, waitlist_position=decision.waitlist_position))
+            tx.emit(SignupWaitlisted(**base, waitlist_position=decision.waitlist_position, drawn=True))
     lottery.drawn_at = now
     lottery.entrants = json.dumps(list(by_id))
     lottery.winners = json.dumps(seated)

@@ -16,14 +16,11 @@ from uuid import UUID
 from fastapi import APIRouter
 from fastapi.responses import JSONResponse
 from pydantic import ValidationError
-from sqlalchemy import select
-from sqlalchemy.ext.asyncio import AsyncSession
 from starlette.responses import Response
 
 from kit.db.types import utcnow
 from kit.errors import AppError, Conflict, FieldProblem, NotFound, ValidationFailed
 from kit.jst import jst
-from kit.messaging.unit_of_work import UnitOfWorkFactory
 from kit.web.locale import Locale, as_locale
 from kit.web.page import messages
 from kit.web.problems import field_problems
@@ -171,22 +168,6 @@ def join_gate(event: Event, signup: Signup, now: datetime) -> JoinGate | None:
     return JoinGate("shown", event.join_url, "", "")
 
 
-async def update_details(*, uow: UnitOfWorkFactory, signup_id: UUID, name: str, name_kana: str,
-                         affiliation: str) -> Signup:
-    """Change the name, its reading and the affiliation of an active signup (seats are untouched,
-    so nothing is emitted). TODO(lead): move into signups/service.py beside cancel."""
-    async with uow() as tx:
-        signup = await repository.get(tx.session, signup_id)
-        if signup is None:
-            raise NotFound(ja="申込みが見つかりません。", en="Signup not found.")
-        if signup.status not in ACTIVE:
-            raise Conflict(ja="キャンセル済みのお申込みは変更できません。", en="A cancelled signup cannot be changed.")
-        signup.name, signup.name_kana, signup.affiliation = name, name_kana, affiliation
-        signup.updated_at = utcnow()
-        await tx.commit()
-    return signup
-
-
 def details_problems(form: dict[str, str]) -> tuple[dict[str, str], list[FieldProblem]]:
     values = {k: form.get(k, "").strip() for k in ("name", "name_kana", "affiliation")}
     found: list[FieldProblem] = []
@@ -258,7 +239,7 @@ async def details(token: str, page: Page) -> Response:
     try:
         if found:
             raise ValidationFailed(found)
-        await update_details(uow=page.deps.uow, signup_id=signup_id, **values)
+        await service.update_details(uow=page.deps.uow, signup_id=signup_id, **values)
     except (ValidationFailed, Conflict) as exc:
         error, errors = messages(exc, page.locale)
         return await manage_page(page, token, status=exc.status, errors=errors, error=error, form=values)
@@ -267,18 +248,6 @@ async def details(token: str, page: Page) -> Response:
 
 # --- my signups ------------------------------------------------------------------------------
 
-async def signups_of(session: AsyncSession, email: str, *, now: datetime, upcoming: bool,
-                     limit: int) -> list[tuple[Signup, Event]]:
-    """A person's signups (by address) with their events: those not over soonest first, or the
-    past ones latest first."""
-    query = select(Signup, Event).join(Event, Event.id == Signup.event_id).where(Signup.email == email)
-    if upcoming:
-        query = query.where(Event.ends_at > now).order_by(Event.starts_at, Event.id)
-    else:
-        query = query.where(Event.ends_at <= now).order_by(Event.starts_at.desc(), Event.id)
-    return [(s, e) for s, e in (await session.execute(query.limit(limit))).all()]
-
-
 @router.get("/me", response_model=None)
 async def my_signups(page: Page) -> Response:
     """The signed-in person's signups, upcoming first, each with its manage link."""
@@ -286,8 +255,8 @@ async def my_signups(page: Page) -> Response:
         return page.login_redirect()
     now, locale, links = utcnow(), page.locale, page.deps.links
     async with page.deps.uow.read() as session:
-        upcoming = await signups_of(session, who.email.lower(), now=now, upcoming=True, limit=MY_SIGNUPS_MAX)
-        past = await signups_of(session, who.email.lower(), now=now, upcoming=False, limit=MY_SIGNUPS_MAX)
+        upcoming = await repository.signups_of(session, who.email.lower(), now=now, upcoming=True, limit=MY_SIGNUPS_MAX)
+        past = await repository.signups_of(session, who.email.lower(), now=now, upcoming=False, limit=MY_SIGNUPS_MAX)
 
     def row(signup: Signup, event: Event) -> dict[str, Any]:
         return {"signup": signup, "event": event, "when": when(event, locale),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from uuid import UUID
 
 from sqlalchemy import func, select
@@ -59,3 +60,15 @@ async def lottery_pending(session: AsyncSession, event_id: UUID) -> bool:
     """The event's lottery exists and has not been drawn."""
     return bool(await session.scalar(select(func.count()).select_from(Lottery).where(
         Lottery.event_id == event_id, Lottery.drawn_at.is_(None))))
+
+
+async def signups_of(session: AsyncSession, email: str, *, now: datetime, upcoming: bool,
+                     limit: int) -> list[tuple[Signup, Event]]:
+    """A person's signups (by address) with their events: those not over soonest first, or the
+    past ones latest first."""
+    query = select(Signup, Event).join(Event, Event.id == Signup.event_id).where(Signup.email == email)
+    if upcoming:
+        query = query.where(Event.ends_at > now).order_by(Event.starts_at, Event.id)
+    else:
+        query = query.where(Event.ends_at <= now).order_by(Event.starts_at.desc(), Event.id)
+    return [(s, e) for s, e in (await session.execute(query.limit(limit))).all()]

@@ -31,6 +31,8 @@ from services.forum.seats import EVENT_SEATS
 from services.forum.signups import repository
 from services.forum.signups.domain.rules import (
     ACTIVE,
+    CODE_ALPHABET,
+    CODE_LENGTH,
     CONSENT_VERSION,
     COUNTER,
     SEATED,
@@ -38,8 +40,6 @@ from services.forum.signups.domain.rules import (
     attempt,
     status_for,
 )
-
-CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read aloud and typed at a desk
 
 
 @dataclass(frozen=True)
@@ -62,7 +62,7 @@ class SignupOutcome:
 
 
 def checkin_code() -> str:
-    return "".join(secrets.choice(CODE_ALPHABET) for _ in range(8))
+    return "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
 
 
 async def sign_up(*, uow: UnitOfWorkFactory, links: SignupLinks, event_id: UUID, person: Person,
@@ -149,7 +149,7 @@ def facts(links: SignupLinks, event: Event, signup: Signup) -> dict[str, Any]:
     return {"signup_id": signup.id, "event_id": event.id, "event_title": event.title, "starts_at": event.starts_at,
             "ends_at": event.ends_at, "email": signup.email, "name": signup.name, "member_id": signup.member_id,
             "locale": signup.locale, "manage_url": links.manage_url(signup.id), "online": event.online,
-            "venue": event.venue}
+            "venue": event.venue, "sequence": event.sequence}
 
 
 def _announce(tx: UnitOfWork, links: SignupLinks, event: Event, signup: Signup, position: int | None) -> None:
@@ -276,3 +276,19 @@ def signup_from_token(links: SignupLinks, token: str) -> UUID:
     if signup_id is None:
         raise NotFound(ja="リンクが正しくありません。", en="This link is not valid.")
     return signup_id
+
+
+async def update_details(*, uow: UnitOfWorkFactory, signup_id: UUID, name: str, name_kana: str,
+                         affiliation: str) -> Signup:
+    """Change the name, its reading and the affiliation of an active signup (seats are untouched,
+    so nothing is emitted)."""
+    async with uow() as tx:
+        signup = await repository.get(tx.session, signup_id)
+        if signup is None:
+            raise NotFound(ja="申込みが見つかりません。", en="Signup not found.")
+        if signup.status not in ACTIVE:
+            raise Conflict(ja="キャンセル済みのお申込みは変更できません。", en="A cancelled signup cannot be changed.")
+        signup.name, signup.name_kana, signup.affiliation = name, name_kana, affiliation
+        signup.updated_at = utcnow()
+        await tx.commit()
+    return signup

@@ -7,7 +7,8 @@ import segno
 
 from services.forum.checkin import qr
 from services.forum.checkin.domain.rules import ALPHABET, Attendance, Verdict, code_problems, normalize, verdict
-from services.forum.signups.service import CODE_ALPHABET, checkin_code
+from services.forum.signups.domain.rules import CODE_ALPHABET
+from services.forum.signups.service import checkin_code
 
 
 def test_a_code_is_the_same_however_it_is_typed() -> None:

@@ -12,10 +12,10 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from kit.errors import FieldProblem
+from services.forum.signups.domain.rules import CODE_ALPHABET, CODE_LENGTH
 
 # The same alphabet signups draw codes from: no 0/O or 1/I, so a code read aloud is unambiguous.
-ALPHABET = frozenset("ABCDEFGHJKLMNPQRSTUVWXYZ23456789")
-CODE_LENGTH = 8
+ALPHABET = frozenset(CODE_ALPHABET)
 IGNORED = frozenset("-_")  # besides any white space: what a person adds to read a code in two halves
 
 

@@ -22,6 +22,10 @@ ACTIVE = (*SEATED, SignupStatus.waitlisted, SignupStatus.lottery_entered)
 # Which seat counter of the event a seated status occupies.
 COUNTER = {SignupStatus.confirmed: "confirmed", SignupStatus.pending_verification: "held", SignupStatus.offered: "held"}
 
+# Check-in codes: 8 characters without 0/O and 1/I, read aloud and typed at a desk.
+CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
+CODE_LENGTH = 8
+
 # The purpose of use and the consent text's version, recorded with every signup (APPI).
 CONSENT_VERSION = "2026-04"
 PURPOSE = ("参加者の受付、当日の運営、開催のご連絡、参加状況の集計（個人を特定しない形）に利用します。"

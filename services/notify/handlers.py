@@ -7,10 +7,22 @@ Events about a member also go to that member's webhooks.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import io
+from collections.abc import Mapping, Sequence
+from datetime import datetime
 from typing import Any
 from uuid import UUID
 
+import segno
+
+from kit.contracts.forum import (
+    ReminderDue,
+    SignupCancelled,
+    SignupConfirmed,
+    SignupPromoted,
+    SignupRequested,
+    SignupWaitlisted,
+)
 from kit.contracts.registry import (
     LoginLinkRequested,
     MemberApplied,
@@ -24,11 +36,13 @@ from kit.contracts.registry import (
     StaffInvited,
 )
 from kit.db.types import utcnow
+from kit.ical import event_ics
 from kit.messaging.handlers import EventRouter, HandlerContext
 from kit.telemetry.tracing import MESSAGE_PROPAGATOR
 from services.notify.bootstrap import NotifyDeps
 from services.notify.delivery import repository
-from services.notify.delivery.dispatch import notify_person
+from services.notify.delivery.dispatch import Attachment, notify_person
+from services.notify.delivery.mailer import SENDER_ADDRESS, SENDER_NAME
 from services.notify.messages import catalog
 from services.notify.messages.catalog import MessageType
 from services.notify.webhooks.service import fan_out
@@ -37,15 +51,17 @@ router: EventRouter[NotifyDeps] = EventRouter("notify")
 Context = HandlerContext[NotifyDeps]
 
 
-async def tell(ctx: Context, message: MessageType, *, to: str | None, locale: str, data: Mapping[str, Any]) -> None:
-    """Queue `message` for one person, in the handler's transaction."""
+async def tell(ctx: Context, message: MessageType, *, to: str | None, locale: str, data: Mapping[str, Any],
+               attachments: Sequence[Attachment] = ()) -> None:
+    """Queue `message` for one person, in the handler's transaction (attachments go with the email)."""
     if not to:
         return
     deps = ctx.deps
     carrier: dict[str, str] = {}
     MESSAGE_PROPAGATOR.inject(carrier)  # the email's send continues this handler's trace
     planned = await notify_person(ctx.session, links=deps.links, message=message, to=to, locale=locale, data=data,
-                                  source_event_id=ctx.envelope.id, traceparent=carrier.get("traceparent"))
+                                  source_event_id=ctx.envelope.id, traceparent=carrier.get("traceparent"),
+                                  attachments=attachments)
     ctx.after_commit(lambda: planned.wake(deps.mailer.wake, deps.live.changed))
 
 
@@ -118,3 +134,73 @@ async def on_login_link(event: LoginLinkRequested, ctx: Context) -> None:
 async def on_person_erased(event: PersonErased, ctx: Context) -> None:
     """Blank the person's address in the delivery log, preferences and inbox; the log keeps a hash."""
     await repository.erase_address(ctx.session, event.email.strip().lower(), utcnow())
+
+
+# forum: a signup's news goes to the person who signed up, in their language.
+# 受付用 QR はメール本文の HTML が cid: で表示する / the HTML shows the check-in QR by its Content-ID
+CHECKIN_QR_ID = "checkin-qr@kakawari-lab.example.jp"
+
+
+def invitation(event: SignupConfirmed, stamp: datetime) -> Attachment:
+    """The confirmation's calendar invitation: METHOD:REQUEST to the attendee, UID per event."""
+    ja = event.locale == "ja"
+    manage = "お申し込みの確認・変更・キャンセル" if ja else "View, change or cancel your signup"
+    lines = [f"{manage}: {event.manage_url}"]
+    if not event.online:
+        lines.insert(0, f"{'受付用コード' if ja else 'Check-in code'}: {event.checkin_code}")
+    where = ("オンライン" if ja else "Online") if event.online else event.venue
+    ics = event_ics(uid=event.event_id, sequence=event.sequence, summary=event.event_title,
+                    description="\n".join(lines),
+                    starts_at=event.starts_at, ends_at=event.ends_at, location=where, url=event.manage_url,
+                    status="CONFIRMED", method="REQUEST", organizer_email=SENDER_ADDRESS, organizer_name=SENDER_NAME,
+                    attendee_email=event.email, attendee_name=event.name, stamp=stamp)
+    return Attachment.calendar(ics, filename="invite.ics")
+
+
+def checkin_qr(code: str) -> Attachment:
+    """The check-in code as a QR image: the desk's scanner types the code, so the QR holds just that."""
+    png = io.BytesIO()
+    segno.make(code, error="m").save(png, kind="png", scale=8)
+    return Attachment(filename="checkin-qr.png", content_type="image/png", data=png.getvalue(),
+                      content_id=CHECKIN_QR_ID)
+
+
+@router.on(SignupRequested, name="notify-forum-signup-requested")
+async def on_signup_requested(event: SignupRequested, ctx: Context) -> None:
+    """Send the double opt-in link that confirms a held seat."""
+    await tell(ctx, catalog.SIGNUP_REQUESTED, to=event.email, locale=event.locale, data={"event": event})
+
+
+@router.on(SignupConfirmed, name="notify-forum-signup-confirmed")
+async def on_signup_confirmed(event: SignupConfirmed, ctx: Context) -> None:
+    """Confirm the seat, with the calendar invitation and, in person, the check-in QR."""
+    attachments = [invitation(event, ctx.envelope.occurred_at)]
+    if not event.online:
+        attachments.append(checkin_qr(event.checkin_code))
+    await tell(ctx, catalog.SIGNUP_CONFIRMED, to=event.email, locale=event.locale, attachments=attachments,
+               data={"event": event, "checkin_qr": None if event.online else f"cid:{CHECKIN_QR_ID}"})
+
+
+@router.on(SignupWaitlisted, name="notify-forum-signup-waitlisted")
+async def on_signup_waitlisted(event: SignupWaitlisted, ctx: Context) -> None:
+    """Tell the person their place on the waitlist."""
+    await tell(ctx, catalog.SIGNUP_WAITLISTED, to=event.email, locale=event.locale, data={"event": event})
+
+
+@router.on(SignupPromoted, name="notify-forum-signup-promoted")
+async def on_signup_promoted(event: SignupPromoted, ctx: Context) -> None:
+    """Offer a freed seat (until its deadline), or say it is theirs."""
+    await tell(ctx, catalog.SIGNUP_PROMOTED, to=event.email, locale=event.locale, data={"event": event})
+
+
+@router.on(SignupCancelled, name="notify-forum-signup-cancelled")
+async def on_signup_cancelled(event: SignupCancelled, ctx: Context) -> None:
+    """Confirm a cancellation, or announce that the event itself was cancelled."""
+    await tell(ctx, catalog.SIGNUP_CANCELLED, to=event.email, locale=event.locale, data={"event": event})
+
+
+@router.on(ReminderDue, name="notify-forum-reminder-due")
+async def on_reminder_due(event: ReminderDue, ctx: Context) -> None:
+    """The T-24 h and T-1 h reminders and the request to reconfirm; an unknown kind gets the day-before wording."""
+    message = catalog.REMINDERS.get(event.which, catalog.REMINDER_24H)
+    await tell(ctx, message, to=event.email, locale=event.locale, data={"event": event})

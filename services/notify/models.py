@@ -80,6 +80,8 @@ class Delivery(Base):
     sent_at: Mapped[datetime | None]
     resend_of: Mapped[UUID | None]
     traceparent: Mapped[str | None] = mapped_column(String(64))
+    # 添付（招待状 .ics・受付用 QR）：JSON の一覧、data は base64 / email attachments as a JSON list, data in base64
+    attachments: Mapped[str | None] = mapped_column(Text)
 
 
 class DeliveryAttempt(Base):

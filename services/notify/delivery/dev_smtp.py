@@ -9,13 +9,28 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from email import message_from_bytes, policy
-from email.message import EmailMessage
+from email.message import EmailMessage, Message
 from typing import Any
 
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import Envelope as SmtpEnvelope
 
 from kit.dev.nats_server import free_port
+
+
+@dataclass(frozen=True)
+class ReceivedPart:
+    """One leaf of the MIME tree as received: the invitation's text/calendar part, a file, an inline image."""
+
+    content_type: str  # e.g. "text/calendar", lower case, without parameters
+    params: tuple[tuple[str, str], ...]  # the Content-Type's parameters (method, charset, name)
+    disposition: str | None  # "attachment", "inline", or None for a body part
+    filename: str | None
+    content_id: str | None
+    data: bytes  # decoded
+
+    def param(self, name: str) -> str | None:
+        return next((value for key, value in self.params if key.lower() == name.lower()), None)
 
 
 @dataclass(frozen=True)
@@ -28,6 +43,12 @@ class ReceivedMail:
     message_id: str
     html: str = ""
     headers: tuple[tuple[str, str], ...] = ()
+    parts: tuple[ReceivedPart, ...] = ()  # every leaf part, in order (the bodies too)
+
+    @property
+    def attachments(self) -> list[ReceivedPart]:
+        """The parts sent as files, inline or not."""
+        return [part for part in self.parts if part.disposition in ("attachment", "inline")]
 
     def header(self, name: str) -> str | None:
         return next((value for key, value in self.headers if key.lower() == name.lower()), None)
@@ -59,8 +80,19 @@ class _Handler:
             subject=str(parsed["Subject"] or ""), body=body.get_content() if body else "",
             message_id=str(parsed["Message-ID"] or ""), html=html.get_content() if html else "",
             headers=tuple((key, str(value)) for key, value in parsed.items()),
+            parts=tuple(_part(part) for part in parsed.walk() if not part.is_multipart()),
         ))
         return "250 Message accepted"
+
+
+def _part(part: Message) -> ReceivedPart:
+    payload = part.get_payload(decode=True)
+    params = part.get_params() or []
+    return ReceivedPart(
+        content_type=part.get_content_type(), params=tuple((str(k), str(v)) for k, v in params[1:]),
+        disposition=part.get_content_disposition(), filename=part.get_filename(),
+        content_id=str(part["Content-ID"]).strip("<>") if part["Content-ID"] else None,
+        data=payload if isinstance(payload, bytes) else b"")
 
 
 class SmtpSink:

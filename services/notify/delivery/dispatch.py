@@ -8,7 +8,10 @@ mailer and the person's live inbox after the commit (`Planned.wake`).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+import base64
+import json
+import re
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 from uuid import UUID
@@ -28,6 +31,52 @@ from services.notify.messages.render import render, render_line
 from services.notify.models import Delivery, DigestEntry, Notification
 from services.notify.preferences.tokens import UnsubscribeLinks
 
+ICS_METHOD = re.compile(rb"^METHOD:([A-Z-]+)\r?$", re.MULTILINE)
+
+
+@dataclass(frozen=True)
+class Attachment:
+    """A file sent with an email. A `text/calendar` one carries its iTIP `method`, read from the
+    file itself, so the MIME part's method= always matches the METHOD inside (RFC 6047); one with
+    a `content_id` is shown inline by the HTML (`<img src="cid:...">`)."""
+
+    filename: str
+    content_type: str
+    data: bytes
+    method: str | None = None
+    content_id: str | None = None
+
+    @classmethod
+    def calendar(cls, data: bytes, filename: str = "invite.ics") -> Attachment:
+        found = ICS_METHOD.search(data)
+        if found is None:
+            raise ValueError("a calendar attachment needs a METHOD")
+        return cls(filename=filename, content_type="text/calendar", data=data, method=found.group(1).decode())
+
+    def to_json(self) -> dict[str, str]:
+        out = {"filename": self.filename, "content_type": self.content_type,
+               "data": base64.b64encode(self.data).decode("ascii")}
+        if self.method:
+            out["method"] = self.method
+        if self.content_id:
+            out["content_id"] = self.content_id
+        return out
+
+    @classmethod
+    def from_json(cls, value: Mapping[str, str]) -> Attachment:
+        return cls(filename=value["filename"], content_type=value["content_type"],
+                   data=base64.b64decode(value["data"]), method=value.get("method"),
+                   content_id=value.get("content_id"))
+
+
+def dump_attachments(attachments: Sequence[Attachment]) -> str | None:
+    """The delivery row's `attachments` column: None when there are none (most mail)."""
+    return json.dumps([a.to_json() for a in attachments]) if attachments else None
+
+
+def load_attachments(raw: str | None) -> list[Attachment]:
+    return [Attachment.from_json(value) for value in json.loads(raw)] if raw else []
+
 
 @dataclass(frozen=True)
 class Planned:
@@ -45,7 +94,7 @@ class Planned:
 
 async def notify_person(session: AsyncSession, *, links: UnsubscribeLinks, message: MessageType, to: str,
                         locale: str, data: Mapping[str, Any], source_event_id: UUID,
-                        traceparent: str | None = None) -> Planned:
+                        traceparent: str | None = None, attachments: Sequence[Attachment] = ()) -> Planned:
     now = utcnow()
     address = normalize(to)
     hashed = address_hash(address)
@@ -88,7 +137,8 @@ async def notify_person(session: AsyncSession, *, links: UnsubscribeLinks, messa
         quiet = QuietHours.parse(found.quiet_start or DEFAULT_QUIET[0], found.quiet_end or DEFAULT_QUIET[1])
     plan = plan_email(now=now, critical=message.critical, urgent=message.urgent, wanted=wants_email,
                       suppressed=found.suppressed, quiet=quiet)
+    # 添付はメールだけ：受信箱とダイジェストには本文のみ / attachments ride on the email only
     email = row(Channel.email, plan.state, rendered.text, body_html=rendered.html, next_attempt_at=plan.send_at,
-                reason=plan.reason)
+                reason=plan.reason, attachments=dump_attachments(attachments))
     session.add(email)
     return Planned(address, email, inbox)

@@ -18,8 +18,10 @@ from collections.abc import Sequence
 from contextlib import suppress
 from dataclasses import dataclass
 from datetime import datetime
+from email import encoders
 from email.header import Header
 from email.message import Message
+from email.mime.base import MIMEBase
 from email.mime.multipart import MIMEMultipart
 from email.mime.text import MIMEText
 from email.policy import compat32
@@ -40,6 +42,7 @@ from kit.db.types import utcnow
 from kit.messaging.unit_of_work import UnitOfWorkFactory
 from kit.telemetry.tracing import MESSAGE_PROPAGATOR
 from kit.worker import Backoff, DueQuery, Outcome, Permanent, Worker
+from services.notify.delivery.dispatch import Attachment, load_attachments
 from services.notify.delivery.domain.keys import message_id
 from services.notify.domain.kinds import Channel, DeliveryState
 from services.notify.models import Delivery, DeliveryAttempt, Suppression
@@ -86,6 +89,7 @@ class PendingMail:
     source_event_id: UUID | None
     traceparent: str | None
     attempts: int
+    attachments: str | None = None  # JSON, as dispatch stored it (see dispatch.Attachment)
 
 
 class HardBounce(Permanent):
@@ -118,8 +122,8 @@ class MailJob:
         self.timeout_s = timeout_s
         d = Delivery
         self._due = select(d.id, d.recipient, d.recipient_hash, d.subject, d.body_text, d.body_html, d.category,
-                           d.critical, d.template, d.source_event_id, d.traceparent, d.attempts
-                           ).where(d.channel == Channel.email)
+                           d.critical, d.template, d.source_event_id, d.traceparent, d.attempts,
+                           d.attachments).where(d.channel == Channel.email)
         # One statement for a batch's outcomes; a retry keeps its next_attempt_at unless one is given.
         table = Delivery.__table__
         assert isinstance(table, Table)
@@ -182,10 +186,29 @@ class MailJob:
         and refolds every header, which dominated the mailer's CPU)."""
         text = MIMEText(mail.body_text, "plain", "utf-8", policy=HEADERS)
         message: Message = text
-        if mail.body_html:
+        attachments = load_attachments(mail.attachments)
+        calendars = [a for a in attachments if a.content_type == "text/calendar" and a.method]
+        if mail.body_html or calendars:
             message = MIMEMultipart("alternative", policy=HEADERS)
             message.attach(text)
-            message.attach(MIMEText(mail.body_html, "html", "utf-8", policy=HEADERS))
+            if mail.body_html:
+                message.attach(MIMEText(mail.body_html, "html", "utf-8", policy=HEADERS))
+            # RFC 6047：招待状は本文の代替パートとして最後に置く（method= は中身の METHOD と同じ）/
+            # the invitation is the last alternative, its method= the METHOD inside
+            for calendar in calendars:
+                message.attach(_calendar_part(calendar))
+        if inline := [a for a in attachments if a.content_id]:
+            related = MIMEMultipart("related", policy=HEADERS)
+            related.attach(message)
+            for attachment in inline:
+                related.attach(_file_part(attachment, inline=True))
+            message = related
+        if files := [a for a in attachments if not a.content_id]:
+            mixed = MIMEMultipart("mixed", policy=HEADERS)
+            mixed.attach(message)
+            for attachment in files:
+                mixed.attach(_file_part(attachment, inline=False))
+            message = mixed
         message["From"] = SENDER_HEADER
         message["To"] = mail.recipient
         message["Subject"] = Header(mail.subject, "utf-8").encode()
@@ -259,6 +282,26 @@ class MailJob:
             existing.lifted_at = existing.lifted_by = None
         await session.flush()
         return True
+
+
+def _calendar_part(calendar: Attachment) -> MIMEText:
+    part = MIMEText(calendar.data.decode("utf-8"), "calendar", "utf-8", policy=HEADERS)
+    part.set_param("method", calendar.method or "PUBLISH", requote=False)
+    return part
+
+
+def _file_part(attachment: Attachment, *, inline: bool) -> MIMEBase:
+    """A file as its own part. The calendar's copy goes as application/ics: a second
+    text/calendar;method= part would be read as a second invitation by some clients."""
+    content_type = "application/ics" if attachment.content_type == "text/calendar" else attachment.content_type
+    maintype, _, subtype = content_type.partition("/")
+    part = MIMEBase(maintype, subtype, policy=HEADERS, name=attachment.filename)
+    part.set_payload(attachment.data)
+    encoders.encode_base64(part)
+    part.add_header("Content-Disposition", "inline" if inline else "attachment", filename=attachment.filename)
+    if attachment.content_id:
+        part["Content-ID"] = f"<{attachment.content_id}>"
+    return part
 
 
 def _logged(state: str) -> str:

@@ -93,5 +93,6 @@ async def dev_mailbox(request: Request, deps: Deps, format: str = "html") -> Any
     messages = list(reversed(sink.messages))
     if format == "json":
         return [{"received_at": m.received_at.isoformat(), "mail_from": m.mail_from, "to": m.to, "subject": m.subject,
-                 "body": m.body, "message_id": m.message_id} for m in messages]
+                 "body": m.body, "message_id": m.message_id,
+                 "attachments": [a.filename for a in m.attachments if a.filename]} for m in messages]
     return HTMLResponse(render(request, "notify/delivery/mailbox.html", messages=messages))

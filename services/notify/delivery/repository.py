@@ -113,7 +113,7 @@ async def erase_address(session: AsyncSession, address: str, now: datetime) -> i
         .values(state="suppressed", reason="the person's data was erased", updated_at=now))
     blanked = await session.execute(
         update(Delivery).where(Delivery.recipient_hash == hashed, Delivery.channel != Channel.webhook)
-        .values(recipient="", subject="", body_text="", body_html=None, updated_at=now))
+        .values(recipient="", subject="", body_text="", body_html=None, attachments=None, updated_at=now))
     await session.execute(update(Suppression).where(Suppression.address_hash == hashed).values(address=""))
     # Webhook payloads may carry the address (a member's contact): cut it out; endpoints' admins lose it.
     await session.execute(update(Delivery).where(Delivery.channel == Channel.webhook,

@@ -75,7 +75,8 @@ async def resend(*, uow: UnitOfWorkFactory, viewer: Principal, delivery_id: UUID
             recipient_hash=old.recipient_hash, locale=old.locale, subject=old.subject, body_text=old.body_text,
             body_html=old.body_html, endpoint_id=old.endpoint_id, notification_id=old.notification_id,
             state=DeliveryState.queued, reason=f"resent by {viewer.email}", attempts=0, next_attempt_at=now,
-            created_at=now, updated_at=now, resend_of=old.id, traceparent=old.traceparent)
+            created_at=now, updated_at=now, resend_of=old.id, traceparent=old.traceparent,
+            attachments=old.attachments)
         tx.session.add(fresh)
         await tx.commit()
     return fresh

@@ -55,3 +55,18 @@ STAFF_INVITED = register("staff_invited", Category.account, sample=samples.staff
 LOGIN_LINK = register("login_link", Category.account, sample=samples.login_link, critical=True)
 APPLICATIONS_DIGEST = register("applications_digest", Category.digests, sample=samples.applications_digest)
 WEBHOOK_DISABLED = register("webhook_disabled", Category.account, sample=samples.webhook_disabled, critical=True)
+
+# forum: what an attendee hears about a signup. Category events (switchable), except the address
+# check: the person asked for that link a moment ago and the held seat is lost without it, so like
+# a sign-in link it is critical (ignores an earlier "no events mail" switch and quiet hours).
+# Time-limited ones are urgent: a seat offer and the 1-hour reminder must not wait out the night.
+# 確認リンクはログインリンクと同じ扱い（本人が今求めたもの）、期限のある案内は夜間も送る。
+SIGNUP_REQUESTED = register("signup_requested", Category.account, sample=samples.signup_requested, critical=True)
+SIGNUP_CONFIRMED = register("signup_confirmed", Category.events, sample=samples.signup_confirmed)
+SIGNUP_WAITLISTED = register("signup_waitlisted", Category.events, sample=samples.signup_waitlisted)
+SIGNUP_PROMOTED = register("signup_promoted", Category.events, sample=samples.signup_promoted, urgent=True)
+SIGNUP_CANCELLED = register("signup_cancelled", Category.events, sample=samples.signup_cancelled)
+REMINDER_24H = register("reminder_24h", Category.events, sample=samples.reminder_24h)
+REMINDER_1H = register("reminder_1h", Category.events, sample=samples.reminder_1h, urgent=True)
+REMINDER_RECONFIRM = register("reminder_reconfirm", Category.events, sample=samples.reminder_reconfirm)
+REMINDERS: dict[str, MessageType] = {"24h": REMINDER_24H, "1h": REMINDER_1H, "reconfirm": REMINDER_RECONFIRM}

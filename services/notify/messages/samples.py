@@ -5,10 +5,20 @@ same every time. `links` is not here: dispatch adds it to every message (see `sa
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 from uuid import UUID
 
+import segno
+
+from kit.contracts.forum import (
+    ReminderDue,
+    SignupCancelled,
+    SignupConfirmed,
+    SignupPromoted,
+    SignupRequested,
+    SignupWaitlisted,
+)
 from kit.contracts.registry import (
     LoginLinkRequested,
     MemberApplied,
@@ -86,3 +96,64 @@ def webhook_disabled() -> Mapping[str, Any]:
     return {"endpoint_url": "https://hooks.city.hida.example.jp/kakawari", "member_id": HIDA,
             "reason": "HTTP 503 Service Unavailable (10 consecutive failures)",
             "disabled_at": datetime(2026, 6, 2, 3, 0, tzinfo=UTC)}
+
+
+# forum: one in-person block forum and one online café date.
+FORUM_EVENT = UUID("0b6e4f00-2026-4a10-8000-000000000017")
+CAFE_EVENT = UUID("0b6e4f00-2026-4c0f-8000-000000000012")
+SIGNUP = UUID("0b6e4f00-2026-4d00-8000-000000000101")
+FORUM_STARTS = datetime(2026, 10, 17, 4, 0, tzinfo=UTC)  # 2026-10-17 13:00 JST
+SAMPLE_CHECKIN_CODE = "K7M2Q9XD"
+
+
+def checkin_qr_src(code: str) -> str:
+    """The check-in QR as a data: URI: what the preview shows where a sent mail shows its inline image."""
+    return str(segno.make(code, error="m").png_data_uri(scale=4))
+
+
+def _signup(*, online: bool = False, **extra: Any) -> dict[str, Any]:
+    if online:
+        facts: dict[str, Any] = {"event_id": CAFE_EVENT, "online": True, "venue": None,
+                                 "event_title": "かかわりカフェ 第12回「週末ワーケーションのはじめ方」",
+                                 "starts_at": datetime(2026, 12, 10, 10, 0, tzinfo=UTC),  # 19:00 JST
+                                 "ends_at": datetime(2026, 12, 10, 11, 30, tzinfo=UTC)}
+    else:
+        facts = {"event_id": FORUM_EVENT, "event_title": "関係人口 北陸・東海ブロックフォーラム 2026",
+                 "starts_at": FORUM_STARTS, "ends_at": FORUM_STARTS + timedelta(hours=4), "online": False,
+                 "venue": "石川県政記念しいのき迎賓館（金沢市広坂2-1-1）"}
+    return {"signup_id": SIGNUP, "email": "tanaka@city.hida.example.jp", "name": "田中 花子", "member_id": HIDA,
+            "manage_url": f"{BASE_URL}/forum/manage/{SAMPLE_TOKEN}", **facts, **extra}
+
+
+def signup_requested() -> Mapping[str, Any]:
+    return {"event": SignupRequested(**_signup(), verify_url=f"{BASE_URL}/forum/verify/{SAMPLE_TOKEN}",
+                                     hold_expires_at=datetime(2026, 9, 2, 3, 0, tzinfo=UTC))}
+
+
+def signup_confirmed() -> Mapping[str, Any]:
+    return {"event": SignupConfirmed(**_signup(), checkin_code=SAMPLE_CHECKIN_CODE),
+            "checkin_qr": checkin_qr_src(SAMPLE_CHECKIN_CODE)}
+
+
+def signup_waitlisted() -> Mapping[str, Any]:
+    return {"event": SignupWaitlisted(**_signup(online=True), waitlist_position=3)}
+
+
+def signup_promoted() -> Mapping[str, Any]:
+    return {"event": SignupPromoted(**_signup(online=True), offer_expires_at=datetime(2026, 12, 8, 3, 0, tzinfo=UTC))}
+
+
+def signup_cancelled() -> Mapping[str, Any]:
+    return {"event": SignupCancelled(**_signup(), reason="the event was cancelled")}
+
+
+def reminder_24h() -> Mapping[str, Any]:
+    return {"event": ReminderDue(**_signup(), which="24h")}
+
+
+def reminder_1h() -> Mapping[str, Any]:
+    return {"event": ReminderDue(**_signup(online=True), which="1h")}
+
+
+def reminder_reconfirm() -> Mapping[str, Any]:
+    return {"event": ReminderDue(**_signup(), which="reconfirm")}

@@ -32,6 +32,8 @@ class AlwaysSent:
 # How each critical message type is called on the settings page.
 LABELS: dict[str, tuple[str, str]] = {
     "login_link": ("ログインリンク・パスワード設定のメール", "Sign-in links and password set-up emails"),
+    "signup_requested": ("イベント申込みのメールアドレス確認リンク",
+                         "Email address confirmation links for event signups"),
     "staff_invited": ("会員のスタッフとしての招待", "Invitations to act for a member as staff"),
     "webhook_disabled": ("Webhook の停止のお知らせ（セキュリティ・運用上の連絡）",
                          "Notices that a webhook was turned off (security and operations)"),

@@ -12,6 +12,7 @@ from services.forum.bootstrap import ForumDeps, bootstrap
 from services.forum.handlers import router as handlers
 from services.forum.models import MESSAGING, Base
 from services.forum.pages import router as pages
+from services.forum.seed import seed
 
 HERE = Path(__file__).parent
 register_templates("forum", HERE / "templates" / "pages")
@@ -26,4 +27,5 @@ SERVICE: ServiceDefinition[ForumDeps] = ServiceDefinition(
         contracts.SignupCheckedIn, contracts.LotteryDrawn, contracts.ReminderDue, contracts.BoothApplied,
         contracts.BoothApproved, contracts.MeetingBooked,
     ],
+    seed=seed,
 )

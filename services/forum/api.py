@@ -9,8 +9,9 @@ from services.forum.checkin.api import router as checkin
 from services.forum.events.api import router as events
 from services.forum.lottery.api import router as lottery
 from services.forum.meetings.api import router as meetings
+from services.forum.schedule.api import router as schedule
 from services.forum.signups.api import router as signups
 
 router = APIRouter()
-for part in (events, signups, lottery, checkin, booths, meetings):
+for part in (events, signups, lottery, checkin, booths, meetings, schedule):
     router.include_router(part)

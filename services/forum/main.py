@@ -27,5 +27,6 @@ SERVICE: ServiceDefinition[ForumDeps] = ServiceDefinition(
         contracts.SignupCheckedIn, contracts.LotteryDrawn, contracts.ReminderDue, contracts.BoothApplied,
         contracts.BoothApproved, contracts.MeetingBooked,
     ],
+    workers=lambda deps: [deps.scheduler, deps.holds],
     seed=seed,
 )

@@ -17,9 +17,10 @@ from services.forum.events.pages import router as events
 from services.forum.lottery.pages import router as lottery
 from services.forum.meetings.pages import router as meetings
 from services.forum.ops.pages import router as ops
+from services.forum.schedule.pages import router as schedule
 from services.forum.signups.pages import router as signups
 
 router = APIRouter(include_in_schema=False)
-for part in (events, signups, lottery, checkin, booths, meetings, ops):
+for part in (events, signups, lottery, checkin, booths, meetings, schedule, ops):
     router.include_router(part)
 router.include_router(static_router(Path(__file__).parent / "static"))  # the pages' scripts, at /forum/assets/

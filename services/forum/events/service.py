@@ -22,6 +22,7 @@ from services.forum.events.schemas import EventCreate, EventUpdate
 from services.forum.links import SignupLinks
 from services.forum.lottery import service as lottery
 from services.forum.models import Event, Signup
+from services.forum.schedule.service import plan
 from services.forum.signups.domain.rules import ACTIVE
 from services.forum.signups.service import promote_next, release
 
@@ -60,6 +61,8 @@ async def create(*, uow: UnitOfWorkFactory, actor: Principal, body: EventCreate)
             await lottery.commit_seed(tx.session, event)  # the seed's hash is public before anyone enters
         if body.publish:
             tx.emit(EventPublished(**facts(event)))
+            await tx.session.flush()
+            await plan(tx.session, event)
         await tx.commit()
     return event
 
@@ -89,6 +92,7 @@ async def publish(*, uow: UnitOfWorkFactory, actor: Principal, event_id: UUID) -
         if event.status == Status.draft:
             event.status, event.updated_at = Status.published, utcnow()
             tx.emit(EventPublished(**facts(event)))
+            await plan(tx.session, event)
         await tx.commit()
     return event
 
@@ -125,6 +129,7 @@ async def update(*, uow: UnitOfWorkFactory, links: SignupLinks, actor: Principal
             await tx.session.refresh(event)  # the seat counters moved in SQL
         if event.status == Status.published:
             tx.emit(EventUpdated(**facts(event)))
+            await plan(tx.session, event)  # reminders and deadlines follow a moved event
         await tx.commit()
     return event
 
@@ -141,6 +146,7 @@ async def cancel(*, uow: UnitOfWorkFactory, links: SignupLinks, actor: Principal
                 await release(tx, links, event, signup, reason="the event was cancelled")
             event.status, event.sequence, event.updated_at = Status.cancelled, event.sequence + 1, utcnow()
             tx.emit(EventCancelled(**facts(event)))
+            await plan(tx.session, event)  # nothing left to remind anyone of
         await tx.commit()
     return event
 

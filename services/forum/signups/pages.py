@@ -27,6 +27,7 @@ from kit.web.problems import field_problems
 from services.forum.events.domain.rules import Status
 from services.forum.events.pages import describe, detail_page, when
 from services.forum.models import Event, Signup
+from services.forum.schedule import service as schedule
 from services.forum.signups import repository, service
 from services.forum.signups.domain.rules import ACTIVE, SignupStatus
 from services.forum.signups.schemas import SignupCreate
@@ -51,6 +52,7 @@ STATUS_LABELS: dict[str, tuple[str, str]] = {
 DONE = {"cancelled": ("お申込みをキャンセルしました。", "Your signup is cancelled."),
         "accepted": ("お席をお受けしました。参加確定です。", "You took the seat: you are confirmed."),
         "updated": ("お申込み内容を変更しました。", "Your details are updated."),
+        "reconfirmed": ("ご参加を再確認しました。当日お待ちしています。", "Thank you: your attendance is reconfirmed."),
         "verified": ("メールアドレスを確認しました。", "Your email address is verified.")}
 
 
@@ -228,6 +230,17 @@ async def accept(token: str, page: Page) -> Response:
     except Conflict as exc:
         return await manage_page(page, token, status=exc.status, error=messages(exc, page.locale)[0])
     return page.redirect(f"/forum/manage/{token}?done=accepted")
+
+
+@router.post("/manage/{token}/reconfirm", response_model=None)
+async def reconfirm(token: str, page: Page) -> Response:
+    """Say "I am still coming" before an in-person forum's deadline, keeping the seat."""
+    await page.form()
+    try:
+        await schedule.reconfirm(uow=page.deps.uow, links=page.deps.links, token=token)
+    except Conflict as exc:
+        return await manage_page(page, token, status=exc.status, error=messages(exc, page.locale)[0])
+    return page.redirect(f"/forum/manage/{token}?done=reconfirmed")
 
 
 @router.post("/manage/{token}/details", response_model=None)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter
 
 from services.forum.booths.api import router as booths
+from services.forum.calendar.api import router as calendar
 from services.forum.checkin.api import router as checkin
 from services.forum.events.api import router as events
 from services.forum.lottery.api import router as lottery
@@ -13,5 +14,5 @@ from services.forum.schedule.api import router as schedule
 from services.forum.signups.api import router as signups
 
 router = APIRouter()
-for part in (events, signups, lottery, checkin, booths, meetings, schedule):
+for part in (events, signups, lottery, calendar, checkin, booths, meetings, schedule):
     router.include_router(part)

@@ -153,7 +153,8 @@ def invitation(event: SignupConfirmed, stamp: datetime) -> Attachment:
                     description="\n".join(lines),
                     starts_at=event.starts_at, ends_at=event.ends_at, location=where, url=event.manage_url,
                     status="CONFIRMED", method="REQUEST", organizer_email=SENDER_ADDRESS, organizer_name=SENDER_NAME,
-                    attendee_email=event.email, attendee_name=event.name, stamp=stamp)
+                    attendee_email=event.email, attendee_name=event.name, stamp=stamp,
+                    alarm_minutes=(60,) if event.online else (24 * 60,))  # as forum's own download rings
     return Attachment.calendar(ics, filename="invite.ics")
 
 

@@ -113,7 +113,7 @@ async def test_a_confirmation_carries_the_invitation_and_the_checkin_qr(notify: 
     assert str(vevent["UID"]) == event_uid(event_id) and vevent["STATUS"] == "CONFIRMED"
     assert vevent.decoded("DTSTART") == STARTS and str(vevent["LOCATION"]) == "金沢市文化ホール"
     assert str(vevent["ATTENDEE"]) == f"mailto:{me}" and "K7M2Q9XD" in str(vevent["DESCRIPTION"])
-    assert [a.decoded("TRIGGER") for a in vevent.walk("VALARM")] == [timedelta(hours=-1)]
+    assert [a.decoded("TRIGGER") for a in vevent.walk("VALARM")] == [timedelta(hours=-24)]  # in person: a day ahead
     types = [p.content_type for p in mail.parts]
     assert types.index("text/plain") < types.index("text/html") < types.index("text/calendar")
 

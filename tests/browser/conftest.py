@@ -6,7 +6,6 @@ database and NATS connections the platform opened there.
 
 from __future__ import annotations
 
-import asyncio
 import os
 import shutil
 import socket
@@ -16,10 +15,10 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 import pytest
-import uvicorn
 
 from tests.integration.registry.conftest import generous_limits
 from tests.support.platform import RunningPlatform
+from tests.support.servers import uvicorn_serving
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
@@ -56,18 +55,8 @@ async def served(platform_factory: Callable[..., AbstractAsyncContextManager[Run
     async with platform_factory(services=["registry"], seed=True,
                                 tweak=lambda s: replace(s, public_base_url=base)) as running:
         running["registry"].deps.limits = generous_limits()
-        server = uvicorn.Server(uvicorn.Config(running.app, host="127.0.0.1", port=port, lifespan="off",
-                                               log_level="warning"))
-        task = asyncio.create_task(server.serve())
-        while not server.started:
-            if task.done():
-                task.result()
-            await asyncio.sleep(0.02)
-        try:
+        async with uvicorn_serving(running.app, port):
             yield Served(running, base)
-        finally:
-            server.should_exit = True
-            await task
 
 
 @pytest.fixture

@@ -5,9 +5,10 @@ from __future__ import annotations
 import asyncio
 import os
 import tempfile
-from collections.abc import Iterator
-from contextlib import contextmanager
+from collections.abc import AsyncIterator, Iterator
+from contextlib import asynccontextmanager, contextmanager
 from pathlib import Path
+from typing import Any
 
 from kit.dev.nats_server import EmbeddedNats
 
@@ -53,3 +54,22 @@ async def wait_for(predicate, timeout_s: float = 10.0, interval_s: float = 0.02)
         if asyncio.get_running_loop().time() > deadline:
             raise AssertionError("condition not met in time")
         await asyncio.sleep(interval_s)
+
+
+@asynccontextmanager
+async def uvicorn_serving(app: Any, port: int) -> AsyncIterator[str]:
+    """`app` behind a real uvicorn on `port`, as a task on the test's own event loop (so the app
+    keeps the database and NATS connections the platform opened there); yields its base URL."""
+    import uvicorn
+
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, lifespan="off", log_level="warning"))
+    task = asyncio.create_task(server.serve())
+    while not server.started:
+        if task.done():
+            task.result()
+        await asyncio.sleep(0.02)
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.should_exit = True
+        await task

@@ -5,13 +5,10 @@ the application page and the operators' approve button."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Callable
-from contextlib import AbstractAsyncContextManager
 from datetime import UTC, datetime, timedelta
 from typing import Any
 from uuid import UUID, uuid4
 
-import pytest
 from sqlalchemy import func, select
 
 from kit.contracts.forum import BoothApplied, BoothApproved
@@ -25,13 +22,6 @@ API = "/forum/api/v1"
 OPERATOR_PERSON = person("ops@example.jp", OPERATOR)
 OPS = bearer(OPERATOR_PERSON)
 HTML = {"accept": "text/html"}
-
-
-@pytest.fixture
-async def forum(platform_factory: Callable[..., AbstractAsyncContextManager[RunningPlatform]]
-                ) -> AsyncIterator[RunningPlatform]:
-    async with platform_factory(services=["forum"]) as running:
-        yield running
 
 
 async def new_event(platform: RunningPlatform, kind: str = "block_forum", **extra: Any) -> str:

@@ -5,8 +5,6 @@ alarm; the series feed follows a moved date (higher SEQUENCE) and a cancelled on
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Callable
-from contextlib import AbstractAsyncContextManager
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -41,13 +39,6 @@ def emitted(monkeypatch: pytest.MonkeyPatch) -> list[EventContract]:
 
     monkeypatch.setattr(UnitOfWork, "emit", emit)
     return seen
-
-
-@pytest.fixture
-async def forum(platform_factory: Callable[..., AbstractAsyncContextManager[RunningPlatform]]
-                ) -> AsyncIterator[RunningPlatform]:
-    async with platform_factory(services=["forum"]) as running:
-        yield running
 
 
 def first_start() -> datetime:

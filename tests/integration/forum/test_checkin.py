@@ -6,13 +6,10 @@ page with and without its script; operators only."""
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator, Callable
-from contextlib import AbstractAsyncContextManager
 from datetime import UTC, datetime, timedelta
 from typing import Any
 from uuid import UUID
 
-import pytest
 from sqlalchemy import func, select, update
 
 from kit.contracts.forum import SignupCheckedIn
@@ -28,13 +25,6 @@ OPS = bearer(OPERATOR_PERSON)
 STAFF = bearer(person("staff@example.jp", "staff"))
 HTML = {"accept": "text/html"}
 JSON = {"accept": "application/json"}
-
-
-@pytest.fixture
-async def forum(platform_factory: Callable[..., AbstractAsyncContextManager[RunningPlatform]]
-                ) -> AsyncIterator[RunningPlatform]:
-    async with platform_factory(services=["forum"]) as running:
-        yield running
 
 
 async def new_event(platform: RunningPlatform, capacity: int = 10, title: str = "北陸・東海ブロックフォーラム",

@@ -11,13 +11,10 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import AsyncIterator, Callable
-from contextlib import AbstractAsyncContextManager
 from datetime import UTC, datetime, timedelta
 from typing import Any
 from uuid import UUID
 
-import pytest
 from sqlalchemy import select
 
 from kit.web.auth import OPERATOR
@@ -28,13 +25,6 @@ from tests.support.sessions import bearer, person
 
 API = "/forum/api/v1"
 OPS = bearer(person("ops@example.jp", OPERATOR))
-
-
-@pytest.fixture
-async def forum(platform_factory: Callable[..., AbstractAsyncContextManager[RunningPlatform]]
-                ) -> AsyncIterator[RunningPlatform]:
-    async with platform_factory(services=["forum"]) as running:
-        yield running
 
 
 async def lottery_event(platform: RunningPlatform, capacity: int, **extra: Any) -> str:

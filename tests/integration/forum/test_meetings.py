@@ -8,13 +8,10 @@ from __future__ import annotations
 
 import asyncio
 from collections import Counter
-from collections.abc import AsyncIterator, Callable
-from contextlib import AbstractAsyncContextManager
 from datetime import UTC, datetime, timedelta
 from typing import Any
 from uuid import UUID, uuid4
 
-import pytest
 from sqlalchemy import select
 
 from kit.web.auth import OPERATOR, Principal
@@ -25,13 +22,6 @@ from tests.support.sessions import bearer, person, sign_in
 API = "/forum/api/v1"
 OPS = bearer(person("ops@example.jp", OPERATOR))
 START = datetime.now(UTC).replace(microsecond=0) + timedelta(days=40)
-
-
-@pytest.fixture
-async def forum(platform_factory: Callable[..., AbstractAsyncContextManager[RunningPlatform]]
-                ) -> AsyncIterator[RunningPlatform]:
-    async with platform_factory(services=["forum"]) as running:
-        yield running
 
 
 async def block_forum(platform: RunningPlatform, *, slots: int = 4, minutes: int = 15) -> str:

@@ -16,12 +16,12 @@ from typing import Any
 
 import httpx
 import pytest
-import uvicorn
 
 from kit.web.auth import OPERATOR
 from services.forum.ops import pages as ops_pages
 from tests.browser.conftest import free_port
 from tests.support.platform import RunningPlatform
+from tests.support.servers import uvicorn_serving
 from tests.support.sessions import bearer, person, session_cookie, sign_in
 
 API = "/forum/api/v1"
@@ -31,31 +31,13 @@ HTML = {"accept": "text/html"}
 Counts = dict[str, Any]
 
 
-@pytest.fixture
-async def forum(platform_factory: Callable[..., AbstractAsyncContextManager[RunningPlatform]]
-                ) -> AsyncIterator[RunningPlatform]:
-    async with platform_factory(services=["forum"]) as running:
-        yield running
-
-
 @asynccontextmanager
 async def served(platform_factory: Callable[..., AbstractAsyncContextManager[RunningPlatform]]
                  ) -> AsyncIterator[tuple[RunningPlatform, str]]:
     """The platform behind a real uvicorn on a free port, on the test's event loop."""
     port = free_port()
-    async with platform_factory(services=["forum"]) as running:
-        server = uvicorn.Server(uvicorn.Config(running.app, host="127.0.0.1", port=port, lifespan="off",
-                                               log_level="warning"))
-        task = asyncio.create_task(server.serve())
-        while not server.started:
-            if task.done():
-                task.result()
-            await asyncio.sleep(0.02)
-        try:
-            yield running, f"http://127.0.0.1:{port}"
-        finally:
-            server.should_exit = True
-            await task
+    async with platform_factory(services=["forum"]) as running, uvicorn_serving(running.app, port) as base:
+        yield running, base
 
 
 async def new_event(platform: RunningPlatform, capacity: int, title: str = "かかわりカフェ 1月") -> str:

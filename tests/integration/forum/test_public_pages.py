@@ -6,13 +6,9 @@ at its three times."""
 from __future__ import annotations
 
 import re
-from collections.abc import AsyncIterator, Callable
-from contextlib import AbstractAsyncContextManager
 from datetime import UTC, datetime, timedelta
 from typing import Any
 from uuid import UUID
-
-import pytest
 
 from kit.db.types import utcnow
 from kit.jst import jst
@@ -25,13 +21,6 @@ from tests.support.sessions import bearer, csrf_of, person, sign_in
 API = "/forum/api/v1"
 OPS = bearer(person("ops@example.jp", OPERATOR))
 HTML = {"accept": "text/html"}
-
-
-@pytest.fixture
-async def forum(platform_factory: Callable[..., AbstractAsyncContextManager[RunningPlatform]]
-                ) -> AsyncIterator[RunningPlatform]:
-    async with platform_factory(services=["forum"]) as running:
-        yield running
 
 
 async def new_event(platform: RunningPlatform, *, start: datetime | None = None, hours: float = 2,

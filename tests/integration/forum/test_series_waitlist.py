@@ -4,24 +4,13 @@ a place already held in a line is never reset by a new entry."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Callable
-from contextlib import AbstractAsyncContextManager
 from typing import Any
-
-import pytest
 
 from tests.integration.forum.test_calendar import new_series, someone
 from tests.support.platform import RunningPlatform
 from tests.support.sessions import bearer
 
 API = "/forum/api/v1"
-
-
-@pytest.fixture
-async def forum(platform_factory: Callable[..., AbstractAsyncContextManager[RunningPlatform]]
-                ) -> AsyncIterator[RunningPlatform]:
-    async with platform_factory(services=["forum"]) as running:
-        yield running
 
 
 async def counts(platform: RunningPlatform, event_id: str) -> dict[str, int]:

@@ -6,12 +6,9 @@ less capacity."""
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator, Callable
-from contextlib import AbstractAsyncContextManager
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-import pytest
 from sqlalchemy import func, select
 
 from kit.web.auth import OPERATOR
@@ -21,13 +18,6 @@ from tests.support.sessions import bearer, person
 
 API = "/forum/api/v1"
 OPS = bearer(person("ops@example.jp", OPERATOR))
-
-
-@pytest.fixture
-async def forum(platform_factory: Callable[..., AbstractAsyncContextManager[RunningPlatform]]
-                ) -> AsyncIterator[RunningPlatform]:
-    async with platform_factory(services=["forum"]) as running:
-        yield running
 
 
 async def new_event(platform: RunningPlatform, capacity: int, **extra: Any) -> str:

@@ -29,6 +29,14 @@ LINKS = UnsubscribeLinks(secret=TEST_SECRET, base_url="https://kakawari.example.
 
 
 @pytest.fixture
+async def notify(platform_factory: Callable[..., AbstractAsyncContextManager[RunningPlatform]]
+                 ) -> AsyncIterator[RunningPlatform]:
+    """The platform running notify alone, on the test's database backend."""
+    async with platform_factory(services=["notify"]) as running:
+        yield running
+
+
+@pytest.fixture
 async def notify_db(fresh_database: Callable[[MetaData], AbstractAsyncContextManager[Database]]
                     ) -> AsyncIterator[Database]:
     async with fresh_database(Base.metadata) as db:

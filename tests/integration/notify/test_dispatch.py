@@ -5,8 +5,8 @@ erasure. Both databases unless said otherwise."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Callable
-from contextlib import AbstractAsyncContextManager, asynccontextmanager
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -32,13 +32,6 @@ from tests.support.sessions import bearer, csrf_of, person, sign_in
 API = "/notify/api/v1"
 MIGRATIONS = Path(__file__).resolve().parents[3] / "services" / "notify" / "migrations"
 OPS = "operator@kakawari-lab.example.jp"  # notify's default operator address (NOTIFY_OPERATOR_EMAILS)
-
-
-@pytest.fixture
-async def notify(platform_factory: Callable[..., AbstractAsyncContextManager[RunningPlatform]]
-                 ) -> AsyncIterator[RunningPlatform]:
-    async with platform_factory(services=["notify"]) as running:
-        yield running
 
 
 def approved(email: str, locale: str = "ja", name: str = "岐阜県飛騨市") -> MemberApproved:

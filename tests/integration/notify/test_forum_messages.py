@@ -6,8 +6,6 @@ quiet hours, the day-before reminder waits. Both databases, one test of the temp
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Callable
-from contextlib import AbstractAsyncContextManager
 from datetime import UTC, datetime, timedelta
 from typing import Any
 from uuid import UUID, uuid4
@@ -33,13 +31,6 @@ from tests.support.platform import RunningPlatform
 from tests.support.servers import wait_for
 
 STARTS = datetime(2026, 10, 17, 4, 0, tzinfo=UTC)  # 13:00 JST
-
-
-@pytest.fixture
-async def notify(platform_factory: Callable[..., AbstractAsyncContextManager[RunningPlatform]]
-                 ) -> AsyncIterator[RunningPlatform]:
-    async with platform_factory(services=["notify"]) as running:
-        yield running
 
 
 def facts(email: str, *, online: bool = False, locale: str = "ja", event_id: UUID | None = None) -> dict[str, Any]:

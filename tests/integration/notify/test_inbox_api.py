@@ -3,12 +3,8 @@ notifications, and the delivery log for operators. Both databases, real NATS."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Callable
-from contextlib import AbstractAsyncContextManager
 from datetime import timedelta
 from uuid import UUID, uuid4
-
-import pytest
 
 from kit.db.types import utcnow
 from kit.messaging.envelope import new_event_id
@@ -19,13 +15,6 @@ from tests.support.platform import RunningPlatform
 from tests.support.sessions import bearer
 
 API = "/notify/api/v1"
-
-
-@pytest.fixture
-async def notify(platform_factory: Callable[..., AbstractAsyncContextManager[RunningPlatform]]
-                 ) -> AsyncIterator[RunningPlatform]:
-    async with platform_factory(services=["notify"]) as running:
-        yield running
 
 
 async def add_notifications(platform: RunningPlatform, recipient: str, count: int) -> list[UUID]:

@@ -19,13 +19,13 @@ from uuid import UUID
 
 import httpx
 import pytest
-import uvicorn
 
 from kit.db.types import utcnow
 from kit.messaging.envelope import new_event_id
 from services.notify.models import Notification
 from tests.browser.conftest import free_port
 from tests.support.platform import RunningPlatform
+from tests.support.servers import uvicorn_serving
 from tests.support.sessions import bearer, person, session_cookie
 
 API = "/notify/api/v1"
@@ -45,19 +45,9 @@ async def serve(platform_factory: Callable[..., AbstractAsyncContextManager[Runn
     """The platform behind a real uvicorn on a free port, on the test's event loop."""
     port = free_port()
     base = f"http://127.0.0.1:{port}"
-    async with platform_factory(tweak=lambda s: replace(s, public_base_url=base), **options) as running:
-        server = uvicorn.Server(uvicorn.Config(running.app, host="127.0.0.1", port=port, lifespan="off",
-                                               log_level="warning"))
-        task = asyncio.create_task(server.serve())
-        while not server.started:
-            if task.done():
-                task.result()
-            await asyncio.sleep(0.02)
-        try:
-            yield Served(running, base)
-        finally:
-            server.should_exit = True
-            await task
+    async with (platform_factory(tweak=lambda s: replace(s, public_base_url=base), **options) as running,
+                uvicorn_serving(running.app, port)):
+        yield Served(running, base)
 
 
 @pytest.fixture

@@ -3,10 +3,6 @@ message in both languages with its HTML in a sandboxed frame. Both databases, re
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Callable
-from contextlib import AbstractAsyncContextManager
-
-import pytest
 from markupsafe import escape
 
 from kit.web.auth import OPERATOR
@@ -17,13 +13,6 @@ from tests.support.platform import RunningPlatform
 from tests.support.sessions import person, sign_in
 
 PAGE = "/notify/templates"
-
-
-@pytest.fixture
-async def notify(platform_factory: Callable[..., AbstractAsyncContextManager[RunningPlatform]]
-                 ) -> AsyncIterator[RunningPlatform]:
-    async with platform_factory(services=["notify"]) as running:
-        yield running
 
 
 async def test_signing_in_comes_first(notify: RunningPlatform) -> None:

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from email import message_from_bytes, policy
 from email.message import EmailMessage, Message
+from functools import cached_property
 from typing import Any
 
 from aiosmtpd.controller import Controller
@@ -35,15 +36,46 @@ class ReceivedPart:
 
 @dataclass(frozen=True)
 class ReceivedMail:
+    """A mail as the sink received it. Kept as bytes and parsed only when something reads it:
+    parsing every mail as it arrives cost the all-in-one process more than sending it did."""
+
     received_at: datetime
     mail_from: str
     to: list[str]
-    subject: str
-    body: str
-    message_id: str
-    html: str = ""
-    headers: tuple[tuple[str, str], ...] = ()
-    parts: tuple[ReceivedPart, ...] = ()  # every leaf part, in order (the bodies too)
+    raw: bytes
+
+    @cached_property
+    def parsed(self) -> EmailMessage:
+        parsed = message_from_bytes(self.raw, policy=policy.default)
+        assert isinstance(parsed, EmailMessage)
+        return parsed
+
+    @property
+    def subject(self) -> str:
+        return str(self.parsed["Subject"] or "")
+
+    @property
+    def message_id(self) -> str:
+        return str(self.parsed["Message-ID"] or "")
+
+    @cached_property
+    def body(self) -> str:
+        part = self.parsed.get_body(preferencelist=("plain",))
+        return str(part.get_content()) if part else ""
+
+    @cached_property
+    def html(self) -> str:
+        part = self.parsed.get_body(preferencelist=("html",))
+        return str(part.get_content()) if part else ""
+
+    @cached_property
+    def headers(self) -> tuple[tuple[str, str], ...]:
+        return tuple((key, str(value)) for key, value in self.parsed.items())
+
+    @cached_property
+    def parts(self) -> tuple[ReceivedPart, ...]:
+        """Every leaf part, in order (the bodies too)."""
+        return tuple(_part(part) for part in self.parsed.walk() if not part.is_multipart())
 
     @property
     def attachments(self) -> list[ReceivedPart]:
@@ -71,17 +103,8 @@ class _Handler:
             return self.sink.refuse_with
         content = envelope.content or b""
         raw = content.encode() if isinstance(content, str) else bytes(content)
-        parsed = message_from_bytes(raw, policy=policy.default)
-        assert isinstance(parsed, EmailMessage)
-        body = parsed.get_body(preferencelist=("plain",))
-        html = parsed.get_body(preferencelist=("html",))
-        self.sink.messages.append(ReceivedMail(
-            received_at=datetime.now(UTC), mail_from=str(envelope.mail_from), to=list(envelope.rcpt_tos),
-            subject=str(parsed["Subject"] or ""), body=body.get_content() if body else "",
-            message_id=str(parsed["Message-ID"] or ""), html=html.get_content() if html else "",
-            headers=tuple((key, str(value)) for key, value in parsed.items()),
-            parts=tuple(_part(part) for part in parsed.walk() if not part.is_multipart()),
-        ))
+        self.sink.messages.append(ReceivedMail(received_at=datetime.now(UTC), mail_from=str(envelope.mail_from),
+                                               to=list(envelope.rcpt_tos), raw=raw))
         return "250 Message accepted"
 
 

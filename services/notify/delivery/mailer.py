@@ -32,7 +32,7 @@ from uuid import UUID
 
 import aiosmtplib
 from opentelemetry import trace
-from sqlalchemy import Row, Table, and_, bindparam, func, insert, or_, select, update
+from sqlalchemy import Row, Table, bindparam, func, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from kit.contracts.base import EventContract
@@ -42,6 +42,7 @@ from kit.db.types import utcnow
 from kit.messaging.unit_of_work import UnitOfWorkFactory
 from kit.telemetry.tracing import MESSAGE_PROPAGATOR
 from kit.worker import Backoff, DueQuery, Outcome, Permanent, Worker
+from services.notify.delivery import leases
 from services.notify.delivery.dispatch import Attachment, load_attachments
 from services.notify.delivery.domain.keys import message_id
 from services.notify.domain.kinds import Channel, DeliveryState
@@ -134,16 +135,13 @@ class MailJob:
 
     def due(self, now: datetime, limit: int) -> DueQuery:
         d = Delivery
-        waiting = and_(d.state.in_((S.queued, S.deferred)), d.next_attempt_at <= now)
-        abandoned = and_(d.state == S.sending, d.lease_until <= now)  # its sender died mid-send
-        return self._due.where(or_(waiting, abandoned)).order_by(d.next_attempt_at, d.id).limit(limit)
+        return self._due.where(leases.ready(now)).order_by(d.next_attempt_at, d.id).limit(limit)
 
     def item(self, row: Row[Any]) -> PendingMail:
         return PendingMail(*row)  # type: ignore[call-arg] # the SELECT lists the fields in order
 
     async def claim(self, session: AsyncSession, items: Sequence[PendingMail], until: datetime) -> None:
-        await session.execute(update(Delivery).where(Delivery.id.in_([m.id for m in items]))
-                              .values(state=S.sending, lease_until=until, updated_at=utcnow()))
+        await leases.claim(session, (m.id for m in items), until)
 
     async def perform(self, items: Sequence[PendingMail]) -> list[BaseException | None]:
         """Spread the batch over the connections; results keep the batch's order."""

@@ -27,7 +27,7 @@ from uuid import UUID
 
 import httpx
 from opentelemetry import trace
-from sqlalchemy import Row, and_, insert, or_, select, update
+from sqlalchemy import Row, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from kit.contracts.notify import DeliveryFailed
@@ -36,8 +36,9 @@ from kit.db.types import utcnow
 from kit.messaging.unit_of_work import UnitOfWorkFactory
 from kit.telemetry.tracing import MESSAGE_PROPAGATOR
 from kit.worker import Backoff, DueQuery, Outcome, Worker
+from services.notify.delivery import leases
 from services.notify.delivery.dispatch import notify_person
-from services.notify.domain.kinds import WAITING, Channel, DeliveryState
+from services.notify.domain.kinds import Channel, DeliveryState
 from services.notify.messages.catalog import WEBHOOK_DISABLED
 from services.notify.models import Delivery, DeliveryAttempt, WebhookEndpoint
 from services.notify.preferences.tokens import UnsubscribeLinks
@@ -110,11 +111,8 @@ class WebhookJob:
 
     # -- the worker's side ------------------------------------------------------------------
     def due(self, now: datetime, limit: int) -> DueQuery:
-        """Waiting deliveries now due, and tries whose lease ran out (their process died)."""
         d = Delivery
-        ready = or_(and_(d.state.in_(list(WAITING)), d.next_attempt_at <= now),
-                    and_(d.state == DeliveryState.sending, d.lease_until <= now))
-        return self._due.where(ready).order_by(d.next_attempt_at, d.id).limit(limit)
+        return self._due.where(leases.ready(now)).order_by(d.next_attempt_at, d.id).limit(limit)
 
     def item(self, row: Row[Any]) -> PendingHook:
         return PendingHook(row.id, row.attempts, row.traceparent, row.endpoint_id, row.url, row.body_text,
@@ -122,8 +120,7 @@ class WebhookJob:
                            row.source_event_id, row.recipient_hash, row.created_at)
 
     async def claim(self, session: AsyncSession, items: Sequence[PendingHook], until: datetime) -> None:
-        await session.execute(update(Delivery).where(Delivery.id.in_([i.id for i in items]))
-                              .values(state=DeliveryState.sending, lease_until=until, updated_at=utcnow()))
+        await leases.claim(session, (i.id for i in items), until)
 
     async def perform(self, items: Sequence[PendingHook]) -> list[BaseException | None]:
         limit = asyncio.Semaphore(CONCURRENCY)

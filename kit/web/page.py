@@ -77,6 +77,11 @@ class PageContext(Generic[D]):
         return who
 
     @property
+    def wants_json(self) -> bool:
+        """A page's script asked for JSON (fetch with `Accept: application/json`) rather than HTML."""
+        return "application/json" in self.request.headers.get("accept", "")
+
+    @property
     def locale(self) -> Locale:
         return request_locale(self.request)
 

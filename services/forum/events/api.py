@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, time
 from typing import Annotated, Any
 from uuid import UUID
 
 from fastapi import APIRouter, Query
 
-from kit.jst import JST
 from kit.web.openapi import problems
 from services.forum.events import service
-from services.forum.events.domain.rules import Kind
+from services.forum.events.domain.rules import Kind, month_range
 from services.forum.events.schemas import EventCreate, EventRead, EventUpdate
 from services.forum.web import Caller, Deps, Limit, MaybeCaller, Offset
 
@@ -30,11 +28,7 @@ async def list_events(deps: Deps, who: MaybeCaller, kind: Kind | None = None,
                       block: Annotated[str | None, Query(max_length=32)] = None, month: Month = None,
                       limit: Limit = 100, offset: Offset = 0) -> Any:
     """Events by start, filtered by kind, block and month (JST)."""
-    start = end = None
-    if month:
-        year, mon = (int(x) for x in month.split("-"))
-        start = datetime.combine(date(year, mon, 1), time(), tzinfo=JST)
-        end = datetime.combine(date(year + mon // 12, mon % 12 + 1, 1), time(), tzinfo=JST)
+    start, end = month_range(month or "") or (None, None)
     return await service.listed(uow=deps.uow, viewer=who, kind=kind, block=block, start=start, end=end,
                                 limit=limit, offset=offset)
 

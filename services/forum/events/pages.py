@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from datetime import date, datetime, time
+from datetime import datetime
 from typing import Any
 from uuid import UUID
 
@@ -21,7 +21,7 @@ from kit.jst import JST, jst
 from kit.web.locale import Locale
 from services.forum.booths import repository as booths
 from services.forum.events import repository, service
-from services.forum.events.domain.rules import BLOCKS, KIND_LABELS, Kind, Mode, Status
+from services.forum.events.domain.rules import BLOCKS, KIND_LABELS, Kind, Mode, Status, month_range
 from services.forum.models import Event, ProgrammeItem
 from services.forum.prefectures import PREFECTURES
 from services.forum.signups.domain.rules import CONSENT_VERSION, PURPOSE
@@ -99,16 +99,6 @@ def place(event: Event, locale: Locale) -> str:
         return "オンライン" if locale == "ja" else "Online"
     venue = event.venue or ("会場未定" if locale == "ja" else "Venue to be announced")
     return venue + ((" ＋ オンライン" if locale == "ja" else " + online") if event.online else "")
-
-
-def month_range(month: str) -> tuple[datetime, datetime] | None:
-    """The JST month `YYYY-MM` as [start, end); None for anything else (the filter is then ignored)."""
-    try:
-        year, mon = (int(x) for x in month.split("-"))
-        start = datetime.combine(date(year, mon, 1), time(), tzinfo=JST)
-    except ValueError:
-        return None
-    return start, datetime.combine(date(year + mon // 12, mon % 12 + 1, 1), time(), tzinfo=JST)
 
 
 def speakers(item: ProgrammeItem) -> list[dict[str, str]]:

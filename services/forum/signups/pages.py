@@ -31,7 +31,7 @@ from services.forum.schedule import service as schedule
 from services.forum.signups import repository, service
 from services.forum.signups.domain.rules import ACTIVE, SignupStatus
 from services.forum.signups.schemas import SignupCreate
-from services.forum.web import ForumPage, Page
+from services.forum.web import Page
 
 router = APIRouter(include_in_schema=False)
 MY_SIGNUPS_MAX = 100
@@ -55,9 +55,6 @@ DONE = {"cancelled": ("お申込みをキャンセルしました。", "Your sig
         "reconfirmed": ("ご参加を再確認しました。当日お待ちしています。", "Thank you: your attendance is reconfirmed."),
         "verified": ("メールアドレスを確認しました。", "Your email address is verified.")}
 
-
-def _wants_json(page: ForumPage) -> bool:
-    return "application/json" in page.request.headers.get("accept", "")
 
 
 def status_label(status: str, locale: Locale) -> str:
@@ -96,12 +93,12 @@ async def sign_up(event_id: UUID, page: Page) -> Response:
         outcome = await service.sign_up(uow=page.deps.uow, links=page.deps.links, event_id=event_id, person=person,
                                         verified=verified)
     except AppError as exc:
-        if _wants_json(page) or exc.status not in (409, 422):
+        if page.wants_json or exc.status not in (409, 422):
             raise
         error, errors = messages(exc, page.locale)
         return await detail_page(page, event_id, status=exc.status, form=form, errors=errors, error=error)
     signup = outcome.signup
-    if _wants_json(page):
+    if page.wants_json:
         return page.finish(JSONResponse(
             {"id": str(signup.id), "status": signup.status, "waitlist_position": outcome.waitlist_position,
              # an address alone never hands out an existing signup's link: that went by email

@@ -48,7 +48,7 @@ async def read_all(page: Page) -> Response:
     form = await page.form()
     recipient = who.email.lower()
     marked = await service.mark_all_read(uow=page.deps.uow, live=page.deps.live, recipient=recipient)
-    if _wants_json(page):
+    if page.wants_json:
         return await _counts_reply(page.deps, recipient, marked=marked)
     return _back_to_inbox(page, form)
 
@@ -62,7 +62,7 @@ async def read_one(notification_id: UUID, page: Page) -> Response:
     recipient = who.email.lower()
     read = await service.mark_read(uow=page.deps.uow, live=page.deps.live, recipient=recipient,
                                    notification_id=notification_id)
-    if _wants_json(page):
+    if page.wants_json:
         read_at = read.read_at.isoformat() if read.read_at else None
         return await _counts_reply(page.deps, recipient, id=str(read.id), read_at=read_at)
     return _back_to_inbox(page, form)
@@ -92,13 +92,10 @@ async def unread_events(deps: NotifyDeps, recipient: str) -> AsyncIterator[Serve
 def _signed_in(page: NotifyPage) -> Principal | None:
     """The signed-in person; a script asking for JSON gets a 401 instead of a redirect."""
     who = page.who
-    if who is None and _wants_json(page):
+    if who is None and page.wants_json:
         raise Unauthorized()
     return who
 
-
-def _wants_json(page: NotifyPage) -> bool:
-    return "application/json" in page.request.headers.get("accept", "")
 
 
 async def _counts_reply(deps: NotifyDeps, recipient: str, **fields: Any) -> Response:

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime, time
 from enum import StrEnum
 
 from kit.errors import FieldProblem
+from kit.jst import JST
 
 
 class Kind(StrEnum):
@@ -67,3 +68,13 @@ def problems(*, kind: str, starts_at: datetime, ends_at: datetime, capacity: int
         found.append(FieldProblem("networking_starts_at", "range", "交流時間はイベントの時間内に収めてください。",
                                   "Networking hours must fall within the event."))
     return found
+
+
+def month_range(month: str) -> tuple[datetime, datetime] | None:
+    """The JST month `YYYY-MM` as [start, end); None for anything else (the filter is then ignored)."""
+    try:
+        year, mon = (int(x) for x in month.split("-"))
+        start = datetime.combine(date(year, mon, 1), time(), tzinfo=JST)
+    except ValueError:
+        return None
+    return start, datetime.combine(date(year + mon // 12, mon % 12 + 1, 1), time(), tzinfo=JST)

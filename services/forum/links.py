@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from uuid import UUID
 
-from itsdangerous import BadSignature, URLSafeSerializer
+from kit.web.signed import Signer
 
 MANAGE, VERIFY = "forum.manage", "forum.verify"
 
@@ -16,21 +16,21 @@ MANAGE, VERIFY = "forum.manage", "forum.verify"
 class SignupLinks:
     secret: str
     base_url: str
-    _manage: URLSafeSerializer = field(init=False, repr=False)
-    _verify: URLSafeSerializer = field(init=False, repr=False)
+    _manage: Signer = field(init=False, repr=False)
+    _verify: Signer = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "_manage", URLSafeSerializer(self.secret, salt=MANAGE))
-        object.__setattr__(self, "_verify", URLSafeSerializer(self.secret, salt=VERIFY))
+        object.__setattr__(self, "_manage", Signer(self.secret, MANAGE))
+        object.__setattr__(self, "_verify", Signer(self.secret, VERIFY))
 
     def manage_token(self, signup_id: UUID) -> str:
-        return str(self._manage.dumps(str(signup_id)))
+        return self._manage.sign(str(signup_id))
 
     def manage_url(self, signup_id: UUID) -> str:
         return f"{self.base_url.rstrip('/')}/forum/manage/{self.manage_token(signup_id)}"
 
     def verify_url(self, signup_id: UUID) -> str:
-        return f"{self.base_url.rstrip('/')}/forum/verify/{self._verify.dumps(str(signup_id))}"
+        return f"{self.base_url.rstrip('/')}/forum/verify/{self._verify.sign(str(signup_id))}"
 
     def read_manage(self, token: str) -> UUID | None:
         return _read(self._manage, token)
@@ -39,9 +39,9 @@ class SignupLinks:
         return _read(self._verify, token)
 
 
-def _read(signer: URLSafeSerializer, token: str) -> UUID | None:
+def _read(signer: Signer, token: str) -> UUID | None:
+    value = signer.read(token)
     try:
-        value = signer.loads(token)
         return UUID(value) if isinstance(value, str) else None
-    except (BadSignature, ValueError):
+    except ValueError:
         return None

@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from urllib.parse import quote
 
-from itsdangerous import BadSignature, URLSafeSerializer
+from kit.web.signed import Signer
 
 SALT = "notify.unsubscribe"
 PATH = "/notify/unsubscribe"
@@ -17,23 +17,20 @@ PATH = "/notify/unsubscribe"
 class UnsubscribeLinks:
     secret: str
     base_url: str
-    _signer: URLSafeSerializer = field(init=False, repr=False)
+    _signer: Signer = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "_signer", URLSafeSerializer(self.secret, salt=SALT))
+        object.__setattr__(self, "_signer", Signer(self.secret, SALT))
 
     def token(self, recipient: str, category: str) -> str:
-        return str(self._signer.dumps([recipient.lower(), category]))
+        return self._signer.sign([recipient.lower(), category])
 
     def url(self, recipient: str, category: str) -> str:
         return f"{self.base_url.rstrip('/')}{PATH}?token={quote(self.token(recipient, category))}"
 
     def read(self, token: str) -> tuple[str, str] | None:
         """(recipient, category) from a token this platform signed, else None."""
-        try:
-            value = self._signer.loads(token)
-        except BadSignature:
-            return None
+        value = self._signer.read(token)
         if not (isinstance(value, list) and len(value) == 2 and all(isinstance(v, str) for v in value)):
             return None
         return value[0], value[1]

@@ -15,11 +15,11 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 from uuid import UUID
 
-from dateutil.rrule import rrulestr
 from faker import Faker
 
 from kit.jst import JST
 from kit.messaging.envelope import new_event_id
+from services.forum.calendar.domain.recurrence import expand
 from services.forum.signups.domain.rules import CODE_ALPHABET, CODE_LENGTH, CONSENT_VERSION
 
 SEED = 2026
@@ -113,9 +113,10 @@ def build_demo(now: datetime) -> Demo:
                         "rrule": CAFE_RULE, "first_starts_at": first_cafe, "duration_minutes": 90, "capacity": 40,
                         "mode": "first_come", "join_url": "https://meet.kakawari-lab.example.jp/cafe",
                         "status": "published", "created_at": first_cafe - timedelta(days=30), "updated_at": now})
-    dates = list(rrulestr(CAFE_RULE, dtstart=first_cafe.astimezone(JST)))
-    cafes = [Gathering(f"かかわりカフェ {d.month}月", "cafe", d.astimezone(UTC), 1.5, 40, rng.randint(24, 46))
-             for d in dates]
+    dates = expand(CAFE_RULE, first_cafe)  # the rule as the series API reads it
+    assert not dates.problems, dates.problems
+    cafes = [Gathering(f"かかわりカフェ {d.astimezone(JST).month}月", "cafe", d, 1.5, 40, rng.randint(24, 46))
+             for d in dates.starts]
     for g in (*FORUMS, *cafes):
         event = _event(g, now, rng, cafe_id if g.kind == "cafe" else None)
         demo.events.append(event)

@@ -13,7 +13,6 @@ from uuid import UUID
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from kit.contracts.forum import EventPublished
 from kit.db.types import utcnow
 from kit.errors import NotFound, ValidationFailed
 from kit.jst import jst
@@ -23,12 +22,10 @@ from kit.web.auth import Principal
 from services.forum.calendar import repository
 from services.forum.calendar.domain import ics, recurrence
 from services.forum.calendar.schemas import SeriesCreate
-from services.forum.events.domain.rules import Kind, Mode, Status, problems
-from services.forum.events.service import facts
+from services.forum.events import service as events
+from services.forum.events.domain.rules import Kind, Status, problems
 from services.forum.links import SignupLinks
-from services.forum.lottery.service import commit_seed
 from services.forum.models import Event, Series
-from services.forum.schedule.service import plan
 from services.forum.signups.service import signup_from_token
 
 PUBLIC = (Status.published, Status.cancelled)
@@ -98,12 +95,8 @@ async def create(*, uow: UnitOfWorkFactory, actor: Principal, body: SeriesCreate
         await tx.session.flush()  # the series row first: its dates refer to it
         tx.session.add_all(dates)
         await tx.session.flush()
-        for event in dates:  # as events.service.create does for one event
-            if body.mode in (Mode.lottery, Mode.hybrid):
-                await commit_seed(tx.session, event)  # each date's seed hash is public before anyone enters
-            if body.publish:
-                tx.emit(EventPublished(**facts(event)))
-                await plan(tx.session, event)  # its reminders and draw
+        for event in dates:
+            await events.added(tx, event)
         await tx.commit()
     return SeriesView(series, dates)
 
@@ -118,8 +111,7 @@ async def publish(*, uow: UnitOfWorkFactory, actor: Principal, series_id: UUID) 
         for event in dates:
             if event.status == Status.draft:
                 event.status, event.updated_at = Status.published, now
-                tx.emit(EventPublished(**facts(event)))
-                await plan(tx.session, event)
+                await events.published(tx, event)
         if series.status == Status.draft:
             series.status, series.updated_at = Status.published, now
         await tx.commit()

@@ -14,7 +14,7 @@ from kit.contracts.forum import EventCancelled, EventPublished, EventUpdated
 from kit.db.types import utcnow
 from kit.errors import Conflict, FieldProblem, NotFound, ValidationFailed
 from kit.messaging.envelope import new_event_id
-from kit.messaging.unit_of_work import UnitOfWorkFactory
+from kit.messaging.unit_of_work import UnitOfWork, UnitOfWorkFactory
 from kit.web.auth import Principal
 from services.forum.events import repository
 from services.forum.events.domain.rules import Kind, Mode, Status, problems
@@ -57,14 +57,25 @@ async def create(*, uow: UnitOfWorkFactory, actor: Principal, body: EventCreate)
         status=Status.published if body.publish else Status.draft, sequence=0, created_at=now, updated_at=now)
     async with uow() as tx:
         tx.session.add(event)
-        if body.mode in (Mode.lottery, Mode.hybrid):
-            await lottery.commit_seed(tx.session, event)  # the seed's hash is public before anyone enters
-        if body.publish:
-            tx.emit(EventPublished(**facts(event)))
-            await tx.session.flush()
-            await plan(tx.session, event)
+        await tx.session.flush()
+        await added(tx, event)
         await tx.commit()
     return event
+
+
+async def added(tx: UnitOfWork, event: Event) -> None:
+    """What every new event needs once its row is written (one event, or each date of a series):
+    a lottery's seed committed before anyone enters; if it is published, its announcement."""
+    if event.mode in (Mode.lottery, Mode.hybrid):
+        await lottery.commit_seed(tx.session, event)  # the seed's hash is public before anyone enters
+    if event.status == Status.published:
+        await published(tx, event)
+
+
+async def published(tx: UnitOfWork, event: Event) -> None:
+    """An event opens for signups: announced, and its reminders and draw planned."""
+    tx.emit(EventPublished(**facts(event)))
+    await plan(tx.session, event)
 
 
 async def read(*, uow: UnitOfWorkFactory, event_id: UUID, viewer: Principal | None) -> Event:
@@ -91,8 +102,7 @@ async def publish(*, uow: UnitOfWorkFactory, actor: Principal, event_id: UUID) -
             raise Conflict(ja="中止したイベントは公開できません。", en="A cancelled event cannot be published.")
         if event.status == Status.draft:
             event.status, event.updated_at = Status.published, utcnow()
-            tx.emit(EventPublished(**facts(event)))
-            await plan(tx.session, event)
+            await published(tx, event)
         await tx.commit()
     return event
 

@@ -8,6 +8,7 @@ The form posts to `/forum/events/{id}/signup` (services/forum/signups/pages.py);
 from __future__ import annotations
 
 import json
+from collections.abc import Awaitable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -134,17 +135,20 @@ async def event_list(page: Page, kind: str = "", block: str = "", month: str = "
     """Every published event, upcoming first, filtered by kind, block and month (JST)."""
     chosen_kind = kind if kind in Kind.__members__ else None
     chosen_block = block if block in BLOCKS else None
-    chosen_month = month_range(month) if month else None
+    start, end = month_range(month) or (None, None)
     now, locale = utcnow(), page.locale
     async with page.deps.uow.read() as session:
-        upcoming = await repository.by_end(session, now=now, upcoming=True, kind=chosen_kind, block=chosen_block,
-                                month=chosen_month, limit=UPCOMING_MAX)
-        past = await repository.by_end(session, now=now, upcoming=False, kind=chosen_kind, block=chosen_block,
-                            month=chosen_month, limit=PAST_MAX)
+        def shown(*, over: bool, limit: int) -> Awaitable[list[Event]]:
+            return repository.listed(session, kind=chosen_kind, block=chosen_block, start=start, end=end,
+                                     statuses=(Status.published, Status.cancelled), over_at=now, over=over,
+                                     limit=limit)
+
+        upcoming = await shown(over=False, limit=UPCOMING_MAX)
+        past = await shown(over=True, limit=PAST_MAX)
     return page.page("events/list.html", upcoming=[describe(e, now, locale) for e in upcoming],
                      past=[describe(e, now, locale) for e in past],
                      filters={"kind": chosen_kind or "", "block": chosen_block or "",
-                              "month": month if chosen_month else ""},
+                              "month": month if start else ""},
                      kinds=KIND_LABELS, blocks={k: block_label(k, locale) for k in BLOCKS})
 
 

@@ -8,7 +8,6 @@ from uuid import UUID
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from services.forum.events.domain.rules import Status
 from services.forum.models import Event, ProgrammeItem
 
 
@@ -17,8 +16,17 @@ async def get(session: AsyncSession, event_id: UUID) -> Event | None:
 
 
 async def listed(session: AsyncSession, *, kind: str | None, block: str | None, start: datetime | None,
-                 end: datetime | None, statuses: tuple[str, ...], limit: int, offset: int) -> list[Event]:
-    query = select(Event).where(Event.status.in_(statuses)).order_by(Event.starts_at, Event.id)
+                 end: datetime | None, statuses: tuple[str, ...], limit: int, offset: int = 0,
+                 over_at: datetime | None = None, over: bool = False) -> list[Event]:
+    """Events by kind, block and start. With `over_at`: only those not over by then, soonest
+    first, or (`over`) only those over, latest first."""
+    query = select(Event).where(Event.status.in_(statuses))
+    if over_at is None:
+        query = query.order_by(Event.starts_at, Event.id)
+    elif over:
+        query = query.where(Event.ends_at <= over_at).order_by(Event.starts_at.desc(), Event.id)
+    else:
+        query = query.where(Event.ends_at > over_at).order_by(Event.starts_at, Event.id)
     if kind:
         query = query.where(Event.kind == kind)
     if block:
@@ -28,23 +36,6 @@ async def listed(session: AsyncSession, *, kind: str | None, block: str | None, 
     if end:
         query = query.where(Event.starts_at < end)
     return list((await session.scalars(query.limit(limit).offset(offset))).all())
-
-
-async def by_end(session: AsyncSession, *, now: datetime, upcoming: bool, kind: str | None, block: str | None,
-                 month: tuple[datetime, datetime] | None, limit: int) -> list[Event]:
-    """Published (and cancelled) events not yet over, soonest first; or those over, latest first."""
-    query = select(Event).where(Event.status.in_((Status.published, Status.cancelled)))
-    if upcoming:
-        query = query.where(Event.ends_at > now).order_by(Event.starts_at, Event.id)
-    else:
-        query = query.where(Event.ends_at <= now).order_by(Event.starts_at.desc(), Event.id)
-    if kind:
-        query = query.where(Event.kind == kind)
-    if block:
-        query = query.where(Event.block == block)
-    if month:
-        query = query.where(Event.starts_at >= month[0], Event.starts_at < month[1])
-    return list((await session.scalars(query.limit(limit))).all())
 
 
 async def programme_of(session: AsyncSession, event_id: UUID) -> list[ProgrammeItem]:

@@ -10,6 +10,12 @@ matching's first-come applications both use it.
 A decision that finds no seat takes a waitlist ticket in the same transaction; tickets follow
 the order of decisions, and the position handed out is the queue's length at that moment
 (1, 2, 3… with no gaps while nobody leaves).
+
+Many decisions in one transaction (a flash crowd's group commit, `kit/batching.py`): `tally`
+reads the counters under the row's lock (FOR UPDATE on PostgreSQL; SQLite's BEGIN IMMEDIATE
+already excludes every other writer), `Tally.take` applies the same rule in memory, decision
+by decision, and `settle` writes the result back with one compare-and-set UPDATE, which fails
+rather than overwrite counters that moved.
 """
 
 from __future__ import annotations
@@ -18,7 +24,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import ColumnElement, Table, Update, bindparam, literal, update
+from sqlalchemy import ColumnElement, Select, Table, Update, and_, bindparam, literal, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 
@@ -27,6 +33,40 @@ class SeatDecision:
     seated: bool
     waitlist_ticket: int | None = None  # the order among everyone ever waitlisted here
     waitlist_position: int | None = None  # 1-based place in the queue when decided
+
+
+class SeatsMoved(Exception):
+    """The counters changed between `tally` and `settle`: the batch must be decided again."""
+
+
+@dataclass
+class Tally:
+    """A row's counters, read under its lock, for deciding many requests in memory."""
+
+    capacity: int
+    reserved: int
+    taken: dict[str, int]
+    waitlisted: int
+    ticket: int
+
+    def occupied(self) -> int:
+        return sum(self.taken.values())
+
+    def take(self, into: str, *, limit: int | None = None, waitlist: bool = True,
+             use_reserved: bool = False) -> SeatDecision:
+        """`Seats.take`'s rule, in memory."""
+        bound = self.capacity if use_reserved else limit if limit is not None else self.capacity - self.reserved
+        if self.occupied() < bound:
+            self.taken[into] += 1
+            return SeatDecision(True)
+        if not waitlist:
+            return SeatDecision(False)
+        self.waitlisted += 1
+        self.ticket += 1
+        return SeatDecision(False, waitlist_ticket=self.ticket, waitlist_position=self.waitlisted)
+
+    def copy(self) -> Tally:
+        return Tally(self.capacity, self.reserved, dict(self.taken), self.waitlisted, self.ticket)
 
 
 @dataclass(frozen=True)
@@ -43,7 +83,10 @@ class Seats:
     key: str = "id"
     # Statements built once and run with bind parameters: building them per call cost more
     # than running them (a flash crowd decides thousands a second).
-    _built: dict[tuple[str, str], Update] = field(default_factory=dict, init=False, repr=False, compare=False)
+    _built: dict[tuple[str, str], Any] = field(default_factory=dict, init=False, repr=False, compare=False)
+
+    def _counters(self) -> list[str]:
+        return [*self.taken, self.waitlisted, self.ticket]
 
     def _col(self, name: str) -> ColumnElement[Any]:
         return self.table.c[name]
@@ -62,7 +105,7 @@ class Seats:
         return self._col(self.capacity) - self._col(self.reserved)
 
     def _statement(self, kind: str, into: str) -> Update:
-        built = self._built.get((kind, into))
+        built: Update | None = self._built.get((kind, into))
         if built is not None:
             return built
         key = self._col(self.key) == bindparam("key")
@@ -76,6 +119,48 @@ class Seats:
                      .values({into: self._col(into) + 1}).returning(self._col(into)))
         self._built[(kind, into)] = built
         return built
+
+    def _tally_statement(self) -> Select[Any]:
+        built = self._built.get(("tally", ""))
+        if built is None:
+            columns = [self._col(self.capacity), self._col(self.reserved) if self.reserved else literal(0),
+                       *(self._col(name) for name in self._counters())]
+            built = select(*columns).where(self._col(self.key) == bindparam("key")).with_for_update()
+            self._built[("tally", "")] = built
+        return built
+
+    def _settle_statement(self) -> Update:
+        built = self._built.get(("settle", ""))
+        if built is None:
+            names = self._counters()
+            built = (update(self.table)
+                     .where(self._col(self.key) == bindparam("key"),
+                            and_(*(self._col(n) == bindparam(f"old_{n}") for n in names)))
+                     .values({n: bindparam(f"new_{n}") for n in names}))
+            self._built[("settle", "")] = built
+        return built
+
+    async def tally(self, session: AsyncSession, key: object) -> Tally | None:
+        """The row's counters, locked until the transaction ends (None: no such row)."""
+        row = (await session.execute(self._tally_statement(), {"key": key})).first()
+        if row is None:
+            return None
+        capacity, reserved, *counts = row
+        taken = dict(zip(self.taken, counts[: len(self.taken)], strict=True))
+        return Tally(capacity, reserved, taken, *counts[len(self.taken):])
+
+    async def settle(self, session: AsyncSession, key: object, before: Tally, after: Tally) -> None:
+        """Write `after`'s counters, if they are still `before`'s (else raise SeatsMoved)."""
+        if after == before:
+            return
+        old = [*before.taken.values(), before.waitlisted, before.ticket]
+        new = [*after.taken.values(), after.waitlisted, after.ticket]
+        names = self._counters()
+        params = {"key": key} | {f"old_{n}": v for n, v in zip(names, old, strict=True)} \
+            | {f"new_{n}": v for n, v in zip(names, new, strict=True)}
+        written = await session.execute(self._settle_statement(), params)
+        if written.rowcount != 1:  # type: ignore[attr-defined]
+            raise SeatsMoved(f"{self.table.name} {key}: counters moved during the batch")
 
     async def take(self, session: AsyncSession, key: object, into: str, *, limit: int | None = None,
                    waitlist: bool = True, use_reserved: bool = False) -> SeatDecision:

@@ -27,8 +27,7 @@ async def sign_up(event_id: UUID, body: SignupCreate, deps: Deps, who: MaybeCall
                             affiliation=body.affiliation, prefecture_code=body.prefecture_code, locale=body.locale,
                             member_id=who.member_id if who else None)
     verified = who is not None and who.email.lower() == person.email.lower()
-    outcome = await service.sign_up(uow=deps.uow, links=deps.links, event_id=event_id, person=person,
-                                    verified=verified)
+    outcome = await deps.desk.sign_up(event_id, person, verified=verified)
     if not outcome.created:
         # The address already has a signup: its state, but not its link, which could cancel it;
         # the link went to that address by email.

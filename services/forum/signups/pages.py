@@ -90,8 +90,7 @@ async def sign_up(event_id: UUID, page: Page) -> Response:
                                 affiliation=body.affiliation, prefecture_code=body.prefecture_code,
                                 locale=body.locale, member_id=who.member_id if who else None)
         verified = who is not None and who.email.lower() == person.email.lower()
-        outcome = await service.sign_up(uow=page.deps.uow, links=page.deps.links, event_id=event_id, person=person,
-                                        verified=verified)
+        outcome = await page.deps.desk.sign_up(event_id, person, verified=verified)
     except AppError as exc:
         if page.wants_json or exc.status not in (409, 422):
             raise

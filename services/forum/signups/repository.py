@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from datetime import datetime
 from uuid import UUID
 
@@ -18,6 +19,11 @@ async def event(session: AsyncSession, event_id: UUID) -> Event | None:
 
 async def by_email(session: AsyncSession, event_id: UUID, email: str) -> Signup | None:
     return await session.scalar(select(Signup).where(Signup.event_id == event_id, Signup.email == email))
+
+
+async def by_emails(session: AsyncSession, event_id: UUID, emails: Collection[str]) -> list[Signup]:
+    return list((await session.scalars(select(Signup).where(Signup.event_id == event_id,
+                                                            Signup.email.in_(emails)))).all())
 
 
 async def get(session: AsyncSession, signup_id: UUID) -> Signup | None:

@@ -5,7 +5,8 @@ row and the events it emits commit together, so a seat is never half-taken."""
 from __future__ import annotations
 
 import secrets
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 from uuid import UUID
@@ -13,6 +14,8 @@ from uuid import UUID
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from kit.batching import Entry
+from kit.capacity import Tally
 from kit.contracts.base import Locale
 from kit.contracts.forum import (
     SignupCancelled,
@@ -65,38 +68,91 @@ def checkin_code() -> str:
     return "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
 
 
-async def sign_up(*, uow: UnitOfWorkFactory, links: SignupLinks, event_id: UUID, person: Person,
-                  verified: bool) -> SignupOutcome:
-    """One decision: confirmed, held for verification, entered in the lottery, or waitlisted.
-    The same address at the same event gets its existing signup back, never a second seat."""
-    email = person.email.strip().lower()
-    async with uow() as tx:
-        event = await _open_event(tx.session, event_id)
-        existing = await repository.by_email(tx.session, event_id, email)
+@dataclass(frozen=True)
+class SignupRequest:
+    person: Person
+    verified: bool  # the address is known already (a signed-in member's staff)
+
+
+async def sign_up_many(*, uow: UnitOfWorkFactory, links: SignupLinks, event_id: UUID,
+                       entries: Sequence[Entry[SignupRequest, SignupOutcome]]) -> list[SignupOutcome | BaseException]:
+    """Decide signups for one event in one transaction, in order, exactly as one after another:
+    each is confirmed, held for verification, entered in the lottery, or waitlisted. The same
+    address at the same event gets its existing signup back, never a second seat.
+
+    The seat counters are read once under the event row's lock and written back once; the
+    signup rows and their events go in with a statement each for the whole batch. If the
+    batch cannot commit (an address signed up by another process a moment ago), each request
+    is decided again on its own, so only that one is refused."""
+    try:
+        async with uow() as tx:
+            event = await _open_event(tx.session, event_id)
+            now = utcnow()
+            drawing = await _drawing(tx.session, event, now)
+            emails = {e.item.person.email.strip().lower() for e in entries}
+            known = {s.email: s for s in await repository.by_emails(tx.session, event_id, emails)}
+            tally = await EVENT_SEATS.tally(tx.session, event_id)
+            assert tally is not None
+            before = tally.copy()
+            batch = _Batch(tx, links, event, now, drawing, known, tally)
+            outcomes: list[SignupOutcome | BaseException] = []
+            for entry in entries:
+                with entry.attached():
+                    try:
+                        outcomes.append(await batch.decide(entry.item))
+                    except (Conflict, NotFound) as refused:
+                        outcomes.append(refused)
+            await EVENT_SEATS.settle(tx.session, event_id, before, tally)
+            await tx.commit()
+        return outcomes
+    except IntegrityError:  # the same address decided a moment ago by another process: that one stands
+        if len(entries) > 1:
+            return [outcome for entry in entries
+                    for outcome in await sign_up_many(uow=uow, links=links, event_id=event_id, entries=[entry])]
+        return [Conflict(ja="同じメールアドレスの申込みを処理中です。もう一度お試しください。",
+                         en="A signup with this address is being processed; please try again.")]
+
+
+@dataclass
+class _Batch:
+    """What the signups of one batch share: the transaction, the event, the counters and the
+    addresses already known (from the database, or decided earlier in the batch)."""
+
+    tx: UnitOfWork
+    links: SignupLinks
+    event: Event
+    now: datetime
+    drawing: bool
+    known: dict[str, Signup]
+    tally: Tally
+    positions: dict[str, int | None] = field(default_factory=dict)  # decided in this batch
+    org_counts: dict[tuple[UUID | None, str], int] = field(default_factory=dict)
+
+    async def decide(self, request: SignupRequest) -> SignupOutcome:
+        event, person, now, session = self.event, request.person, self.now, self.tx.session
+        email = person.email.strip().lower()
+        existing = self.known.get(email)
         if existing is not None and existing.status in ACTIVE:
-            place = await repository.waitlist_position(tx.session, existing)
-            await tx.commit()  # nothing written; a rollback would expire the row we answer with
-            return SignupOutcome(existing, False, place, links.manage_url(existing.id))
-        if event.per_org_cap is not None and person.affiliation and await repository.active_for_org(
-                tx.session, event_id, member_id=person.member_id, affiliation=person.affiliation) >= event.per_org_cap:
-            raise Conflict(ja=f"1団体あたりの上限（{event.per_org_cap}名）に達しています。",
-                           en=f"Your organization has reached its limit of {event.per_org_cap} people.")
-        now = utcnow()
-        if await _drawing(tx.session, event, now):
+            place = (self.positions[email] if email in self.positions
+                     else await repository.waitlist_position(session, existing))
+            return SignupOutcome(existing, False, place, self.links.manage_url(existing.id))
+        if event.per_org_cap is not None and person.affiliation:
+            await self._check_org_cap(person)
+        if self.drawing:
             raise Conflict(ja="抽選の受付は締め切り、抽選中です。抽選後にもう一度お申し込みください。",
                            en="The lottery has closed and is being drawn; please sign up again after the draw.")
-        signup = existing or Signup(id=new_event_id(), event_id=event_id, email=email, checkin_code=checkin_code(),
+        signup = existing or Signup(id=new_event_id(), event_id=event.id, email=email, checkin_code=checkin_code(),
                                     created_at=now)
-        _fill(signup, person, now=now, verified=verified)
+        _fill(signup, person, now=now, verified=request.verified)
         try_for = attempt(mode=event.mode, now=now, lottery_closes_at=event.lottery_closes_at,
-                          first_come_seats=event.first_come_seats, verified=verified, hold=event.hold_hours is not None)
+                          first_come_seats=event.first_come_seats, verified=request.verified,
+                          hold=event.hold_hours is not None)
         position: int | None = None
         if try_for.lottery:
             signup.status = SignupStatus.lottery_entered
         else:
             assert try_for.into is not None
-            decision = await EVENT_SEATS.take(tx.session, event_id, try_for.into, limit=try_for.limit,
-                                              waitlist=try_for.limit is None)
+            decision = self.tally.take(try_for.into, limit=try_for.limit, waitlist=try_for.limit is None)
             if decision.seated:
                 signup.status = status_for(try_for.into)
                 if signup.status == SignupStatus.pending_verification:
@@ -107,14 +163,24 @@ async def sign_up(*, uow: UnitOfWorkFactory, links: SignupLinks, event_id: UUID,
                 signup.status = SignupStatus.waitlisted
                 signup.waitlist_ticket, position = decision.waitlist_ticket, decision.waitlist_position
         if existing is None:
-            tx.session.add(signup)
-        _announce(tx, links, event, signup, position)
-        try:
-            await tx.commit()
-        except IntegrityError:  # the same address decided a moment ago by another request: that one stands
-            raise Conflict(ja="同じメールアドレスの申込みを処理中です。もう一度お試しください。",
-                           en="A signup with this address is being processed; please try again.") from None
-    return SignupOutcome(signup, existing is None, position, links.manage_url(signup.id))
+            session.add(signup)
+            self.known[email] = signup
+        self.positions[email] = position
+        if event.per_org_cap is not None and person.affiliation:
+            org = (person.member_id, person.affiliation)
+            self.org_counts[org] = self.org_counts.get(org, 0) + 1
+        _announce(self.tx, self.links, event, signup, position)
+        return SignupOutcome(signup, existing is None, position, self.links.manage_url(signup.id))
+
+    async def _check_org_cap(self, person: Person) -> None:
+        cap = self.event.per_org_cap
+        org = (person.member_id, person.affiliation)
+        if org not in self.org_counts:  # counted in the database once, then kept up in the batch
+            self.org_counts[org] = await repository.active_for_org(
+                self.tx.session, self.event.id, member_id=person.member_id, affiliation=person.affiliation)
+        if cap is not None and self.org_counts[org] >= cap:
+            raise Conflict(ja=f"1団体あたりの上限（{cap}名）に達しています。",
+                           en=f"Your organization has reached its limit of {cap} people.")
 
 
 async def _drawing(session: AsyncSession, event: Event, now: datetime) -> bool:

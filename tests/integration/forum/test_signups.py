@@ -102,3 +102,28 @@ async def test_only_operators_create_events_and_bad_times_are_field_errors(forum
     assert (await forum.client.post(f"{API}/events", json=body, headers=bearer("staff@example.jp"))).status_code == 403
     bad = await forum.client.post(f"{API}/events", json=body, headers=OPS)
     assert bad.status_code == 422 and "ends_at" in bad.text
+
+
+async def test_a_crowd_decided_in_batches_is_decided_as_one_after_another(forum: RunningPlatform) -> None:
+    """Signups that arrive together are decided in one transaction (the signup desk's batches):
+    the same address sent several times at once still gets one signup, and a refusal (the
+    per-organization cap) refuses only its own request."""
+    event = await new_event(forum, 3, hold_hours=None, per_org_cap=2)
+    same = [someone(0, affiliation="高山市")] * 5
+    capped = [someone(i, affiliation="下呂市") for i in range(1, 5)]
+    others = [someone(i, affiliation=f"団体{i}") for i in range(5, 12)]
+    answers = await asyncio.gather(*(forum.client.post(f"{API}/events/{event}/signups", json=body)
+                                     for body in [*same, *capped, *others]))
+    by_address: dict[str, set[str]] = {}
+    for body, answer in zip([*same, *capped, *others], answers, strict=True):
+        if answer.status_code in (200, 201):
+            by_address.setdefault(body["email"], set()).add(answer.json()["id"])
+    assert len(by_address["p0@example.jp"]) == 1  # five requests, one signup
+    assert sorted(a.status_code for a in answers[:5]).count(201) == 1
+    assert [a.status_code for a in answers[5:9]].count(409) == 2  # 下呂市's third and fourth
+    assert all(a.status_code == 201 for a in answers[9:])
+    decided = [a.json() for a in answers if a.status_code == 201]
+    assert [d["status"] for d in decided].count("confirmed") == 3
+    positions = sorted(d["waitlist_position"] for d in decided if d["status"] == "waitlisted")
+    assert positions == list(range(1, len(decided) - 3 + 1))
+    assert await counts(forum, event) == {"capacity": 3, "confirmed": 3, "held": 0, "waitlisted": len(decided) - 3}

@@ -27,6 +27,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import random
+import time
 from collections.abc import Hashable, Sequence
 from contextlib import suppress
 from dataclasses import dataclass
@@ -39,6 +40,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from kit.db.engine import Database
 from kit.db.types import utcnow
 from kit.defaults import error_text
+from kit.foreground import FOREGROUND
 from kit.tasks import Loop
 from kit.telemetry import metrics
 
@@ -190,10 +192,14 @@ class Worker(Generic[T]):
         try:
             while self._hot:
                 batch, self._hot = self._hot[: self.batch_size], self._hot[self.batch_size:]
+                started = time.perf_counter()
                 all_failed = await self._run_claimed(batch)
+                await FOREGROUND.turn(time.perf_counter() - started)  # requests waiting go first
             if self._sweep_next:
                 while True:
+                    started = time.perf_counter()
                     picked, all_failed = await self.sweep_once()
+                    await FOREGROUND.turn(time.perf_counter() - started)
                     if picked < self.batch_size or all_failed:
                         break
         except asyncio.CancelledError:

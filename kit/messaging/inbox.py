@@ -28,6 +28,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from kit.contracts.base import EventContract
 from kit.db.engine import Database
 from kit.db.types import utcnow
+from kit.foreground import FOREGROUND
 from kit.messaging.envelope import Envelope
 from kit.messaging.handlers import HandlerContext, Subscription
 from kit.messaging.outbox import OnCommit, OutboxWriter, PendingEvent
@@ -36,6 +37,7 @@ from kit.telemetry import metrics
 
 tracer = trace.get_tracer("kakawari.inbox")
 
+BUSY_BATCH = 16  # deliveries per transaction while HTTP requests wait (kit/foreground.py)
 APPLIED = "applied"
 DUPLICATE = "duplicate"
 Outcome = str | BaseException
@@ -99,8 +101,12 @@ class InboxApplier(Generic[D]):
     async def _drain(self) -> None:
         while self._queue:
             await asyncio.sleep(0)  # let deliveries that arrived together join this batch
-            batch, self._queue = self._queue[: self.max_batch], self._queue[self.max_batch :]
+            # While requests wait for answers, small batches: a batch holds the loop until it commits.
+            size = BUSY_BATCH if FOREGROUND.busy else self.max_batch
+            batch, self._queue = self._queue[:size], self._queue[size:]
+            started = time.perf_counter()
             await self._commit_batch(batch)
+            await FOREGROUND.turn(time.perf_counter() - started)
 
     async def _commit_batch(self, batch: list[_Delivery[D]]) -> None:
         started = time.perf_counter()

@@ -15,6 +15,7 @@ from starlette.applications import Starlette
 from starlette.routing import Mount
 from starlette.types import ASGIApp, Receive, Scope, Send
 
+from kit.foreground import RequestsWaiting
 from kit.telemetry.http_tracing import RawHeaders, ServerSpans
 
 CONTENT_SECURITY_POLICY = (
@@ -99,6 +100,7 @@ def install_http_stack(app: Starlette) -> None:
         mounts = {route.path: route.app for route in app.routes
                   if isinstance(route, Mount) and route.path.count("/") == 1 and "{" not in route.path}
         inner = MountDispatch(host, mounts, app.router) if mounts and not app.user_middleware else host
-        return ServerSpans(inner, untraced=untraced_paths(app), response_headers=security_headers)
+        # Outermost: requests count as waiting from arrival, so background work stands aside.
+        return RequestsWaiting(ServerSpans(inner, untraced=untraced_paths(app), response_headers=security_headers))
 
     app.build_middleware_stack = build_with_http_stack  # type: ignore[method-assign]

@@ -64,8 +64,13 @@ class SignupOutcome:
     manage_url: str
 
 
+assert len(CODE_ALPHABET) == 32  # so that a random byte modulo 32 picks a letter uniformly
+
+
 def checkin_code() -> str:
-    return "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
+    # One call for the whole code is cheaper than a `secrets.choice` per letter (a flash crowd
+    # makes thousands a second).
+    return "".join(CODE_ALPHABET[b % 32] for b in secrets.token_bytes(CODE_LENGTH))
 
 
 @dataclass(frozen=True)
@@ -169,8 +174,9 @@ class _Batch:
         if event.per_org_cap is not None and person.affiliation:
             org = (person.member_id, person.affiliation)
             self.org_counts[org] = self.org_counts.get(org, 0) + 1
-        _announce(self.tx, self.links, event, signup, position)
-        return SignupOutcome(signup, existing is None, position, self.links.manage_url(signup.id))
+        manage_url = self.links.manage_url(signup.id)
+        _announce(self.tx, self.links, event, signup, position, manage_url=manage_url)
+        return SignupOutcome(signup, existing is None, position, manage_url)
 
     async def _check_org_cap(self, person: Person) -> None:
         cap = self.event.per_org_cap
@@ -210,16 +216,17 @@ async def _open_event(session: AsyncSession, event_id: UUID) -> Event:
     return event
 
 
-def facts(links: SignupLinks, event: Event, signup: Signup) -> dict[str, Any]:
-    """What every signup event carries."""
+def facts(links: SignupLinks, event: Event, signup: Signup, *, manage_url: str | None = None) -> dict[str, Any]:
+    """What every signup event carries (`manage_url` if the caller has signed it already)."""
     return {"signup_id": signup.id, "event_id": event.id, "event_title": event.title, "starts_at": event.starts_at,
             "ends_at": event.ends_at, "email": signup.email, "name": signup.name, "member_id": signup.member_id,
-            "locale": signup.locale, "manage_url": links.manage_url(signup.id), "online": event.online,
+            "locale": signup.locale, "manage_url": manage_url or links.manage_url(signup.id), "online": event.online,
             "venue": event.venue, "sequence": event.sequence}
 
 
-def _announce(tx: UnitOfWork, links: SignupLinks, event: Event, signup: Signup, position: int | None) -> None:
-    base = facts(links, event, signup)
+def _announce(tx: UnitOfWork, links: SignupLinks, event: Event, signup: Signup, position: int | None, *,
+              manage_url: str | None = None) -> None:
+    base = facts(links, event, signup, manage_url=manage_url)
     if signup.status == SignupStatus.confirmed:
         tx.emit(SignupConfirmed(**base, checkin_code=signup.checkin_code))
     elif signup.status == SignupStatus.pending_verification:

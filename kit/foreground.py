@@ -24,7 +24,7 @@ from collections.abc import Awaitable, Callable
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-BACKGROUND_SHARE = 0.2  # of the loop, for background work while requests wait (measured: docs/performance.md)
+BACKGROUND_SHARE = 0.1  # of the loop, for background work while requests wait (measured: docs/performance.md)
 MAX_PAUSE_S = 2.0  # never parked longer than this at a time, however long the unit
 RECENT_S = 0.25  # how long after the last request the foreground still counts as busy
 

@@ -37,7 +37,7 @@ from kit.telemetry import metrics
 
 tracer = trace.get_tracer("kakawari.inbox")
 
-BUSY_BATCH = 16  # deliveries per transaction while HTTP requests wait (kit/foreground.py)
+BUSY_BATCH = 8  # deliveries per transaction while HTTP requests wait (kit/foreground.py)
 APPLIED = "applied"
 DUPLICATE = "duplicate"
 Outcome = str | BaseException

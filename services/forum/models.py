@@ -11,6 +11,7 @@ from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from kit.db.types import ServiceBase, service_metadata
+from kit.members import MemberCopy
 from kit.messaging.tables import messaging_tables
 
 
@@ -22,16 +23,8 @@ class Base(ServiceBase):
 MESSAGING = messaging_tables(Base.metadata)
 
 
-class Member(Base):
+class Member(MemberCopy, Base):
     """forum's own copy of a registry member, kept from `registry.member.*` events."""
-
-    __tablename__ = "members"
-
-    id: Mapped[UUID] = mapped_column(primary_key=True)
-    name: Mapped[str] = mapped_column(String(200))
-    kind: Mapped[str] = mapped_column(String(32))
-    status: Mapped[str] = mapped_column(String(16))
-    updated_at: Mapped[datetime]
 
 
 class Series(Base):

@@ -9,7 +9,7 @@ Where things are:
     small_bases/     小さな拠点, registered by municipalities and RMOs
     directory/       the landing page, the public directory, the figures as of a day, the local-government lookup
     domain/          the shared vocabulary: kinds of member, local governments and their codes, text folding
-    gazetteer.py     loads the official list of local governments (data/municipalities.csv)
+    gazetteer.py     builds the registry's Gazetteer from the official list the kit ships (kit/data/municipalities.csv)
     models.py        every table (migrations/ holds their Alembic history); templates/, static/ for pages
     demo.py seed.py  the demo data `make up` seeds
 

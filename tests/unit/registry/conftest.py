@@ -6,13 +6,11 @@ Tests may do I/O; the domain may not, so the rows are read here and handed in.
 from __future__ import annotations
 
 import csv
-from pathlib import Path
 
 import pytest
 
+from kit.gazetteer import CSV_PATH
 from services.registry.domain.local_government import Gazetteer
-
-CSV_PATH = Path(__file__).resolve().parents[3] / "services" / "registry" / "data" / "municipalities.csv"
 
 
 @pytest.fixture(scope="session")

@@ -1,4 +1,4 @@
-"""The demo data against the official list (data/municipalities.csv): every member shows its
+"""The demo data against the official list (kit/data/municipalities.csv): every member shows its
 prefecture and block, a local government is itself, and an organisation named after a place
 sits in that place's prefecture."""
 

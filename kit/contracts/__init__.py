@@ -4,7 +4,7 @@ Import a service's contracts from here (`from kit.contracts.registry import
 MemberApproved`); never from the service's own package.
 """
 
-from kit.contracts import forum, notify, registry
+from kit.contracts import forum, matching, notify, registry
 from kit.contracts.base import CATALOGUE, EventContract
 
-__all__ = ["CATALOGUE", "EventContract", "forum", "notify", "registry"]
+__all__ = ["CATALOGUE", "EventContract", "forum", "matching", "notify", "registry"]

@@ -6,12 +6,18 @@ from dataclasses import dataclass
 
 from kit.messaging.unit_of_work import UnitOfWorkFactory
 from kit.service import ServiceCore
+from kit.web.sessions import SessionCodec
 
 
 @dataclass(frozen=True)
 class MatchingDeps:
     uow: UnitOfWorkFactory
+    sessions: SessionCodec  # the platform's signed session cookie, for the pages
+    base_url: str  # the public address links in events point at (a program's page)
+    production: bool
 
 
 def bootstrap(core: ServiceCore) -> MatchingDeps:
-    return MatchingDeps(uow=core.uow)
+    settings = core.settings
+    return MatchingDeps(uow=core.uow, sessions=SessionCodec(secret=settings.secret_key, secure=settings.production),
+                        base_url=settings.public_base_url, production=settings.production)

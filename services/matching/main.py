@@ -4,14 +4,23 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from kit.contracts import matching as contracts
 from kit.service import ServiceDefinition
 from services.matching.api import router
 from services.matching.bootstrap import MatchingDeps, bootstrap
 from services.matching.handlers import router as handlers
 from services.matching.models import MESSAGING, Base
 
+HERE = Path(__file__).parent
+
 SERVICE: ServiceDefinition[MatchingDeps] = ServiceDefinition(
     name="matching", title="マッチング / Matching people with regional programs",
     bootstrap=bootstrap, api=router, handlers=handlers,
-    metadata=Base.metadata, tables=MESSAGING, migrations=Path(__file__).parent / "migrations",
+    metadata=Base.metadata, tables=MESSAGING, migrations=HERE / "migrations",
+    produces=[
+        contracts.ProgramPublished, contracts.ProgramClosed, contracts.ApplicationSubmitted,
+        contracts.ApplicationAccepted, contracts.ApplicationWaitlisted, contracts.ApplicationWithdrawn,
+        contracts.RoundCompleted, contracts.ScoutSent, contracts.ParticipationRecorded,
+        contracts.RelationStageChanged,
+    ],
 )

@@ -1,8 +1,18 @@
-"""matching's tables. So far only the messaging tables: the service's own arrive with its issue."""
+"""matching's tables: programs (with their skills and seat counters), helpers (関係人口: a person's
+profile, favourite regions and consent to be scouted), applications, and matching's copy of the
+registry's members; plus the kit's outbox and inbox tables."""
 
 from __future__ import annotations
 
+from datetime import date, datetime
+from typing import Any
+from uuid import UUID
+
+from sqlalchemy import JSON, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column
+
 from kit.db.types import ServiceBase, service_metadata
+from kit.members import MemberCopy
 from kit.messaging.tables import messaging_tables
 
 
@@ -12,3 +22,119 @@ class Base(ServiceBase):
 
 
 MESSAGING = messaging_tables(Base.metadata)
+
+
+class Member(MemberCopy, Base):
+    """matching's own copy of a registry member, kept from `registry.member.*` events."""
+
+
+class Program(Base):
+    """Something to help with in a region, posted by a member (a municipality, an RMO or an
+    intermediary) for itself or for a resident host. The place is a municipality of the official
+    list, its coordinates copied at posting. `confirmed`, `held`, `waitlisted` and `waitlist_seq`
+    are the seat counters the kit's one capacity rule updates (kit/capacity.py)."""
+
+    __tablename__ = "programs"
+    __table_args__ = (
+        Index("ix_programs_status_starts_on", "status", "starts_on"),
+        Index("ix_programs_prefecture_code_status", "prefecture_code", "status"),
+    )
+
+    id: Mapped[UUID] = mapped_column(primary_key=True)
+    member_id: Mapped[UUID] = mapped_column(index=True)
+    host_name: Mapped[str | None] = mapped_column(String(100))  # a resident host it is posted for
+    title: Mapped[str] = mapped_column(String(200))
+    description: Mapped[str] = mapped_column(Text, default="")
+    municipality_code: Mapped[str] = mapped_column(String(6), index=True)
+    municipality: Mapped[str] = mapped_column(String(60))  # full name as listed, e.g. 岐阜県飛騨市
+    prefecture_code: Mapped[str] = mapped_column(String(2))
+    lat: Mapped[float | None]
+    lon: Mapped[float | None]
+    schedule: Mapped[str] = mapped_column(String(16))  # dates | season
+    starts_on: Mapped[date]  # JST calendar days
+    ends_on: Mapped[date]
+    online: Mapped[bool] = mapped_column(default=False)
+    tags: Mapped[list[str]] = mapped_column(JSON, default=list)  # free tags beside the skill vocabulary
+    okaeshi: Mapped[str] = mapped_column(Text, default="")  # what helpers get in thanks (オカエシ)
+    capacity: Mapped[int]
+    reserved: Mapped[int] = mapped_column(default=0)  # places kept back from first-come applications
+    confirmed: Mapped[int] = mapped_column(default=0)
+    held: Mapped[int] = mapped_column(default=0)  # places held for an offer not yet taken
+    waitlisted: Mapped[int] = mapped_column(default=0)
+    waitlist_seq: Mapped[int] = mapped_column(default=0)  # the last waitlist ticket handed out
+    status: Mapped[str] = mapped_column(String(16), default="draft")  # draft | published | closed | done
+    created_by: Mapped[UUID]  # the user who posted it
+    created_at: Mapped[datetime]
+    updated_at: Mapped[datetime]
+    published_at: Mapped[datetime | None]
+    closed_at: Mapped[datetime | None]
+    done_at: Mapped[datetime | None]
+
+
+class ProgramSkill(Base):
+    """A skill a program asks for, from the controlled vocabulary: required, or welcome."""
+
+    __tablename__ = "program_skills"
+    __table_args__ = (Index("ix_program_skills_skill", "skill"),)
+
+    program_id: Mapped[UUID] = mapped_column(ForeignKey("programs.id"), primary_key=True)
+    skill: Mapped[str] = mapped_column(String(40), primary_key=True)
+    required: Mapped[bool]
+
+
+class Helper(Base):
+    """A person who wants to help (関係人口), keyed by their platform user id. Their address comes
+    from the sign-in, never from a form. Personal data follows the APPI: the purpose they agreed
+    to and its version are kept; consent to be scouted is timestamped both ways; erasure blanks
+    the row (`erased_at`) and keeps only the pseudonymous id, so dated counts stay true."""
+
+    __tablename__ = "helpers"
+
+    id: Mapped[UUID] = mapped_column(primary_key=True)
+    email: Mapped[str | None] = mapped_column(String(320), index=True)  # lower case; None once erased
+    name: Mapped[str] = mapped_column(String(100), default="")
+    locale: Mapped[str] = mapped_column(String(2), default="ja")
+    skills: Mapped[list[str]] = mapped_column(JSON, default=list)
+    interests: Mapped[list[str]] = mapped_column(JSON, default=list)
+    home_prefecture_code: Mapped[str | None] = mapped_column(String(2))
+    availability: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)  # [{starts_on, ends_on}]
+    max_travel_km: Mapped[int | None]
+    online_ok: Mapped[bool] = mapped_column(default=False)
+    scout_consent: Mapped[bool] = mapped_column(default=False)
+    scout_consent_at: Mapped[datetime | None]
+    scout_withdrawn_at: Mapped[datetime | None]
+    purpose_version: Mapped[str] = mapped_column(String(32))  # the purpose of use agreed to (APPI)
+    purpose_agreed_at: Mapped[datetime]
+    erased_at: Mapped[datetime | None]
+    created_at: Mapped[datetime]
+    updated_at: Mapped[datetime]
+
+
+class FavouriteRegion(Base):
+    """A person's 関係人口 registration with a municipality, like joining its fan club: dated."""
+
+    __tablename__ = "favourite_regions"
+
+    helper_id: Mapped[UUID] = mapped_column(ForeignKey("helpers.id"), primary_key=True)
+    municipality_code: Mapped[str] = mapped_column(String(6), primary_key=True, index=True)
+    prefecture_code: Mapped[str] = mapped_column(String(2))
+    registered_at: Mapped[datetime]
+
+
+class Application(Base):
+    """A person's application to a program; one per person and program. `waitlist_ticket` is
+    their order in the program's waitlist (the program's `waitlist_seq` when decided)."""
+
+    __tablename__ = "applications"
+    __table_args__ = (
+        UniqueConstraint("program_id", "helper_id", name="uq_applications_program_id_helper_id"),
+        Index("ix_applications_program_id_status_waitlist_ticket", "program_id", "status", "waitlist_ticket"),
+    )
+
+    id: Mapped[UUID] = mapped_column(primary_key=True)
+    program_id: Mapped[UUID] = mapped_column(ForeignKey("programs.id"))
+    helper_id: Mapped[UUID] = mapped_column(ForeignKey("helpers.id"), index=True)
+    status: Mapped[str] = mapped_column(String(16))
+    waitlist_ticket: Mapped[int | None]
+    created_at: Mapped[datetime]
+    updated_at: Mapped[datetime]

@@ -1,0 +1,1 @@
+"""Batch rounds: people rank programs, hosts rank applicants, one stable allocation per round."""

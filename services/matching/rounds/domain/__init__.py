@@ -1,0 +1,1 @@
+"""The rounds' pure rules: the instance, deferred acceptance, max fill, the season relay, the quality report."""

@@ -23,6 +23,14 @@ from kit.contracts.forum import (
     SignupRequested,
     SignupWaitlisted,
 )
+from kit.contracts.matching import (
+    ApplicationAccepted,
+    ApplicationWaitlisted,
+    ApplicationWithdrawn,
+    ParticipationRecorded,
+    RoundCompleted,
+    ScoutSent,
+)
 from kit.contracts.registry import (
     LoginLinkRequested,
     MemberApplied,
@@ -205,3 +213,50 @@ async def on_reminder_due(event: ReminderDue, ctx: Context) -> None:
     """The T-24 h and T-1 h reminders and the request to reconfirm; an unknown kind gets the day-before wording."""
     message = catalog.REMINDERS.get(event.which, catalog.REMINDER_24H)
     await tell(ctx, message, to=event.email, locale=event.locale, data={"event": event})
+
+
+# matching: a helper hears about their applications, scouts and thanks at the address and in the
+# language the event carries; the operators get each batch round's summary. A round's counts are
+# all RoundCompleted carries, so each person learns their result from their application's event:
+# accepted for a place, withdrawn with reason "not_placed" for none (see catalog.py).
+# スカウトの受け取りをやめる設定（matching のプロフィール画面） / where a helper withdraws scouting consent
+SCOUT_SETTINGS_PATH = "/matching/helpers/me"
+
+
+@router.on(ApplicationAccepted, name="notify-matching-application-accepted")
+async def on_application_accepted(event: ApplicationAccepted, ctx: Context) -> None:
+    """Tell the person they have a place (first come, promoted, or allocated by a round)."""
+    await tell(ctx, catalog.APPLICATION_ACCEPTED, to=event.email, locale=event.locale, data={"event": event})
+
+
+@router.on(ApplicationWaitlisted, name="notify-matching-application-waitlisted")
+async def on_application_waitlisted(event: ApplicationWaitlisted, ctx: Context) -> None:
+    """Tell the person their place on the program's waitlist."""
+    await tell(ctx, catalog.APPLICATION_WAITLISTED, to=event.email, locale=event.locale, data={"event": event})
+
+
+@router.on(ApplicationWithdrawn, name="notify-matching-application-withdrawn")
+async def on_application_withdrawn(event: ApplicationWithdrawn, ctx: Context) -> None:
+    """Confirm the person's own withdrawal, or say why the host, a closed program or a round ended it."""
+    await tell(ctx, catalog.APPLICATION_WITHDRAWN, to=event.email, locale=event.locale, data={"event": event})
+
+
+@router.on(ScoutSent, name="notify-matching-scout-sent")
+async def on_scout_sent(event: ScoutSent, ctx: Context) -> None:
+    """Pass on a host's invitation with its reasons, and how to stop being scouted."""
+    settings = f"{ctx.deps.links.base_url.rstrip('/')}{SCOUT_SETTINGS_PATH}"
+    await tell(ctx, catalog.SCOUT_RECEIVED, to=event.email, locale=event.locale,
+               data={"event": event, "scout_settings": settings})
+
+
+@router.on(RoundCompleted, name="notify-matching-round-completed")
+async def on_round_completed(event: RoundCompleted, ctx: Context) -> None:
+    """Give the operators the round's summary and its quality report's link."""
+    for operator in ctx.deps.config.operator_emails:
+        await tell(ctx, catalog.ROUND_COMPLETED, to=operator, locale="ja", data={"event": event})
+
+
+@router.on(ParticipationRecorded, name="notify-matching-participation-recorded")
+async def on_participation_recorded(event: ParticipationRecorded, ctx: Context) -> None:
+    """Thank the person for the day, from the host and the municipality (no address once erased)."""
+    await tell(ctx, catalog.PARTICIPATION_THANKS, to=event.email, locale=event.locale, data={"event": event})

@@ -70,3 +70,15 @@ REMINDER_24H = register("reminder_24h", Category.events, sample=samples.reminder
 REMINDER_1H = register("reminder_1h", Category.events, sample=samples.reminder_1h, urgent=True)
 REMINDER_RECONFIRM = register("reminder_reconfirm", Category.events, sample=samples.reminder_reconfirm)
 REMINDERS: dict[str, MessageType] = {"24h": REMINDER_24H, "1h": REMINDER_1H, "reconfirm": REMINDER_RECONFIRM}
+
+# matching: what a helper hears about applications, scouts and thanks (category programs, so each
+# can be switched off), and the operators' summary of a batch round. None is critical: nothing
+# here is a link the person just asked for; none is urgent: no offer here has a deadline.
+# RoundCompleted carries counts only, so a round reaches each person through their application's
+# events: APPLICATION_ACCEPTED for a place, APPLICATION_WITHDRAWN (reason "not_placed") for none.
+APPLICATION_ACCEPTED = register("application_accepted", Category.programs, sample=samples.application_accepted)
+APPLICATION_WAITLISTED = register("application_waitlisted", Category.programs, sample=samples.application_waitlisted)
+APPLICATION_WITHDRAWN = register("application_withdrawn", Category.programs, sample=samples.application_withdrawn)
+SCOUT_RECEIVED = register("scout_received", Category.programs, sample=samples.scout_received)
+ROUND_COMPLETED = register("round_completed", Category.programs, sample=samples.round_completed)
+PARTICIPATION_THANKS = register("participation_thanks", Category.programs, sample=samples.participation_thanks)

@@ -19,6 +19,14 @@ from kit.contracts.forum import (
     SignupRequested,
     SignupWaitlisted,
 )
+from kit.contracts.matching import (
+    ApplicationAccepted,
+    ApplicationWaitlisted,
+    ApplicationWithdrawn,
+    ParticipationRecorded,
+    RoundCompleted,
+    ScoutSent,
+)
 from kit.contracts.registry import (
     LoginLinkRequested,
     MemberApplied,
@@ -157,3 +165,54 @@ def reminder_1h() -> Mapping[str, Any]:
 
 def reminder_reconfirm() -> Mapping[str, Any]:
     return {"event": ReminderDue(**_signup(), which="reconfirm")}
+
+
+# matching: a ヒダスケ!-like autumn program in 飛騨市 and one helper from outside the region.
+PROGRAM = UUID("0b6e4f00-2026-4e00-8000-000000000236")
+HELPER = UUID("0b6e4f00-2026-4e00-8000-000000005806")
+
+
+def _program(**extra: Any) -> dict[str, Any]:
+    return {"program_id": PROGRAM, "program_title": "古川の棚田で稲刈りのお手伝い", "member_id": HIDA,
+            "municipality_code": "212172", "municipality": "岐阜県飛騨市", "starts_on": date(2026, 9, 26),
+            "ends_on": date(2026, 9, 27), "helper_id": HELPER, "email": "sato.ken@example.jp", "name": "佐藤 健",
+            "url": f"{BASE_URL}/matching/programs/{PROGRAM}", "at": AT, **extra}
+
+
+def _application(**extra: Any) -> dict[str, Any]:
+    return _program(application_id=UUID("0b6e4f00-2026-4e00-8000-000000000301"), online=False, **extra)
+
+
+def application_accepted() -> Mapping[str, Any]:
+    return {"event": ApplicationAccepted(**_application(), okaeshi="新米5kgと、農家さんのお昼ごはん")}
+
+
+def application_waitlisted() -> Mapping[str, Any]:
+    return {"event": ApplicationWaitlisted(**_application(), waitlist_position=2)}
+
+
+def application_withdrawn() -> Mapping[str, Any]:
+    return {"event": ApplicationWithdrawn(**_application(), reason="not_placed")}
+
+
+def scout_received() -> Mapping[str, Any]:
+    return {"event": ScoutSent(**_program(), scout_id=UUID("0b6e4f00-2026-4e00-8000-000000000401"),
+                               message="昨年の秋祭りでは設営を手伝っていただき、ありがとうございました。今年もぜひ！",
+                               reasons=("スキル一致：農作業・草刈り", "活動日とご都合の日が2日重なります",
+                                        "2025年に飛騨市の活動に参加")),
+            "scout_settings": f"{BASE_URL}/matching/helpers/me"}
+
+
+def round_completed() -> Mapping[str, Any]:
+    return {"event": RoundCompleted(round_id=UUID("0b6e4f00-2026-4e00-8000-000000000501"),
+                                    title="2026年 秋の収穫リレー（一括選考）", seed="hida-2026-autumn", people=412,
+                                    programs=38, seats=360, matched=347, fill_rate=347 / 360, blocking_pairs=0,
+                                    url=f"{BASE_URL}/matching/rounds/0b6e4f00-2026-4e00-8000-000000000501", at=AT)}
+
+
+def participation_thanks() -> Mapping[str, Any]:
+    return {"event": ParticipationRecorded(
+        participation_id=UUID("0b6e4f00-2026-4e00-8000-000000000601"), helper_id=HELPER, municipality_code="212172",
+        municipality="岐阜県飛騨市", prefecture_code="21", on=date(2026, 9, 26), source="host", program_id=PROGRAM,
+        program_title="古川の棚田で稲刈りのお手伝い", okaeshi="新米5kgと、農家さんのお昼ごはん",
+        email="sato.ken@example.jp", name="佐藤 健", url=f"{BASE_URL}/matching/programs/{PROGRAM}", at=AT)}

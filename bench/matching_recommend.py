@@ -56,29 +56,29 @@ def _kind(title: str, required: str, optional: str, tags: str) -> Kind:
 
 # Most common first: popularity falls as 1/rank.
 KINDS = (
-    _kind("稲刈りのお手伝い", "", "farm labour driving", "米 稲刈り 農業 田んぼ"),
-    _kind("夏祭りの運営スタッフ", "", "festival labour", "祭り 夏 地域行事"),
-    _kind("雪かきボランティア", "snow", "labour driving", "雪 除雪 冬 高齢者"),
-    _kind("果樹園の収穫体験", "", "farm", "りんご 果物 収穫 農業"),
-    _kind("子ども食堂の調理", "cooking", "children", "食 子ども 地域食堂"),
-    _kind("古民家の改修", "", "carpentry labour", "古民家 空き家 DIY"),
-    _kind("観光ガイドのお手伝い", "", "guide language", "観光 インバウンド 歴史"),
-    _kind("棚田の草刈り", "", "farm labour", "棚田 草刈り 景観"),
-    _kind("高齢者の見守り訪問", "", "elderly care driving", "福祉 高齢者 見守り"),
-    _kind("地域の魅力を撮影", "photo", "social_media design", "写真 SNS 発信"),
-    _kind("漁港の網の手入れ", "", "fishing labour", "漁業 海 港"),
-    _kind("森の間伐体験", "forestry", "labour", "森林 林業 山"),
-    _kind("移住者向けオンライン相談会", "", "office it", "移住 相談 オンライン"),
+    _kind("稲刈りのお手伝い", "", "farming harvest driving", "米 稲刈り 農業 田んぼ"),
+    _kind("夏祭りの運営スタッフ", "", "festival event_staff", "祭り 夏 地域行事"),
+    _kind("雪かきボランティア", "snow_clearing", "driving", "雪 除雪 冬 高齢者"),
+    _kind("果樹園の収穫体験", "", "farming", "りんご 果物 収穫 農業"),
+    _kind("子ども食堂の調理", "cooking", "childcare", "食 子ども 地域食堂"),
+    _kind("古民家の改修", "", "carpentry", "古民家 空き家 DIY"),
+    _kind("観光ガイドのお手伝い", "", "tourism language", "観光 インバウンド 歴史"),
+    _kind("棚田の草刈り", "", "farming conservation", "棚田 草刈り 景観"),
+    _kind("高齢者の見守り訪問", "", "elderly_support driving", "福祉 高齢者 見守り"),
+    _kind("地域の魅力を撮影", "photography", "writing design", "写真 SNS 発信"),
+    _kind("漁港の網の手入れ", "", "fishing", "漁業 海 港"),
+    _kind("森の間伐体験", "forestry", "conservation", "森林 林業 山"),
+    _kind("移住者向けオンライン相談会", "", "accounting it", "移住 相談 オンライン"),
     _kind("特産品のパッケージデザイン", "design", "it", "デザイン 特産品 ブランド"),
-    _kind("学習支援ボランティア", "teaching", "children", "教育 学び 子ども"),
-    _kind("ウェブサイト更新のお手伝い", "it", "design office", "IT ウェブ 情報発信"),
+    _kind("学習支援ボランティア", "teaching", "childcare", "教育 学び 子ども"),
+    _kind("ウェブサイト更新のお手伝い", "it", "design accounting", "IT ウェブ 情報発信"),
 )
 INTERESTS = ("農業", "稲刈り", "祭り", "雪国の暮らし", "果物", "子ども", "古民家", "観光", "棚田", "福祉",
              "写真", "海", "森林", "移住", "デザイン", "教育", "温泉", "日本酒", "地域おこし", "田舎暮らし",
              "週末に農業を体験したい", "歴史ある町並み", "アウトドア", "食文化")
-SKILL_POPULARITY = ("driving", "labour", "farm", "cooking", "photo", "it", "office", "children", "festival", "design",
-                    "elderly", "language", "guide", "snow", "social_media", "carpentry", "teaching", "care",
-                    "fishing", "forestry")
+SKILL_POPULARITY = ("driving", "harvest", "farming", "cooking", "photography", "it", "accounting", "childcare",
+                    "festival", "design", "elderly_support", "language", "tourism", "snow_clearing", "writing",
+                    "carpentry", "teaching", "event_staff", "fishing", "forestry")
 MAX_TRAVEL = (None, 30.0, 50.0, 100.0, 200.0, 500.0)
 
 

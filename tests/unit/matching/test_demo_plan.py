@@ -130,5 +130,5 @@ def test_the_year_end_depth_of_hida(plan: DemoPlan) -> None:
     assert depth.people == len({f.person_id for f in plan.participations})
     assert depth.repeat_rate is not None and 0.2 < depth.repeat_rate < 0.6
     assert all(depth.funnel.at(stage) > 0 for stage in Stage)
-    assert depth.funnel.reached(Stage.gather) == len(plan.helpers)
+    assert depth.funnel.reached(Stage.collect) == len(plan.helpers)
     assert set(stages_as_of(plan.facts(), YEAR_END).values()) == set(Stage)

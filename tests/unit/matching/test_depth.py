@@ -53,7 +53,7 @@ FACTS: list[Fact] = [
 def test_nothing_known_yet() -> None:
     depth = depth_as_of(FACTS, municipality_code=HIDA, as_of=date(2024, 1, 4))
     assert depth == Depth(municipality_code=HIDA, as_of=date(2024, 1, 4), programs=0, participations=0, people=0,
-                          repeaters=0, funnel=Funnel(gather=0, deepen=0, connect=0))
+                          repeaters=0, funnel=Funnel(collect=0, deepen=0, connect=0))
     assert depth.repeat_rate is None
 
 
@@ -61,7 +61,7 @@ def test_the_winter_figures() -> None:
     depth = depth_as_of(FACTS, municipality_code=HIDA, as_of=date(2024, 1, 31))
     assert (depth.programs, depth.participations, depth.people, depth.repeaters) == (1, 4, 3, 1)
     assert depth.repeat_rate == pytest.approx(1 / 3)
-    assert depth.funnel == Funnel(gather=0, deepen=3, connect=0)
+    assert depth.funnel == Funnel(collect=0, deepen=3, connect=0)
 
 
 def test_the_year_end_figures() -> None:
@@ -69,17 +69,17 @@ def test_the_year_end_figures() -> None:
     assert (depth.programs, depth.participations, depth.people, depth.repeaters) == (2, 5, 3, 2)
     assert depth.repeat_rate == pytest.approx(2 / 3)
     # fan: registered only; once, twice: one season; seasons: winter and autumn; host: a role.
-    assert depth.funnel == Funnel(gather=1, deepen=2, connect=2)
+    assert depth.funnel == Funnel(collect=1, deepen=2, connect=2)
 
 
 def test_only_the_municipalitys_own_facts_count() -> None:
     depth = depth_as_of(FACTS, municipality_code=SAPPORO, as_of=date(2024, 12, 31))
     assert (depth.programs, depth.participations, depth.people, depth.repeaters) == (1, 1, 1, 0)
-    assert depth.funnel == Funnel(gather=0, deepen=1, connect=0)
+    assert depth.funnel == Funnel(collect=0, deepen=1, connect=0)
 
 
 def test_the_funnel_counts_each_relation_once_and_narrows_stage_by_stage() -> None:
-    funnel = Funnel(gather=5, deepen=3, connect=2)
+    funnel = Funnel(collect=5, deepen=3, connect=2)
     assert [funnel.at(s) for s in Stage] == [5, 3, 2]
     assert [funnel.reached(s) for s in Stage] == [10, 5, 2]
 
@@ -91,5 +91,5 @@ def test_the_figures_only_grow_through_the_year() -> None:
         assert later.programs >= earlier.programs
         assert later.participations >= earlier.participations
         assert later.people >= earlier.people
-        assert later.funnel.reached(Stage.gather) >= earlier.funnel.reached(Stage.gather)
+        assert later.funnel.reached(Stage.collect) >= earlier.funnel.reached(Stage.collect)
         assert later.funnel.reached(Stage.connect) >= earlier.funnel.reached(Stage.connect)

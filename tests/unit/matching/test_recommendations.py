@@ -45,7 +45,7 @@ def program(id: str = "p1", **changes: Any) -> ProgramFacts:
 
 
 def helper(id: str = "h1", **changes: Any) -> HelperFacts:
-    facts: dict[str, Any] = {"id": id, "skills": frozenset({"farm", "driving"}), "interests": ("稲刈り", "写真"),
+    facts: dict[str, Any] = {"id": id, "skills": frozenset({"farming", "driving"}), "interests": ("稲刈り", "写真"),
                              "home_prefecture_code": "21", "home_lat": GIFU_CITY[0], "home_lon": GIFU_CITY[1],
                              "availability": (days(20, 29),), "max_travel_km": 150.0, "consent_to_scouting": True}
     return HelperFacts(**(facts | changes))
@@ -57,16 +57,17 @@ def kinds(scored: Scored | None) -> list[str]:
 
 
 def test_every_result_says_why_in_japanese_and_english() -> None:
-    hida_program = program(required_skills=frozenset({"farm"}), optional_skills=frozenset({"driving", "photo"}))
+    hida_program = program(required_skills=frozenset({"farming"}),
+                           optional_skills=frozenset({"driving", "photography"}))
     person = helper(favourite_municipalities=frozenset({"212172"}), past_relations={"212172": 2})
     [found] = ProgramIndex([hida_program]).top_programs(person)
     words = {r.kind: (r.ja, r.en) for r in found.reasons}
     assert words == {
         "interests": ("関心に近い内容: 稲刈り", "Close to the interests: 稲刈り"),
-        "required_skills": ("必要なスキルあり: 農作業", "Has the required skills: farm work"),
+        "required_skills": ("必要なスキルあり: 農作業", "Has the required skills: Farm work"),
         "past_relation": ("飛騨市に2回参加しています", "Has taken part in 飛騨市 twice"),
         "availability": ("日程が3日重なります", "The dates overlap by 3 days"),
-        "optional_skills": ("スキルが一致: 運転", "Skills matched: driving"),
+        "optional_skills": ("スキルが一致: 運転", "Skills matched: Driving"),
         "favourite": ("飛騨市はお気に入りの地域です", "飛騨市 is a favourite region"),
         "distance": ("距離 98 km", "98 km away"),
         "home_prefecture": ("地元の都道府県のプログラムです", "In the home prefecture"),
@@ -128,11 +129,12 @@ def test_an_unknown_home_neither_scores_nor_excludes_by_distance() -> None:
 
 
 def test_a_person_lacking_a_required_skill_is_excluded() -> None:
-    needs_snow = program(required_skills=frozenset({"snow", "farm"}))
+    needs_snow = program(required_skills=frozenset({"snow_clearing", "farming"}))
     assert WeightedScorer().score(helper(), needs_snow) is None
     assert ProgramIndex([needs_snow]).top_programs(helper()) == []
     assert CandidateIndex([helper()]).top_candidates(needs_snow) == []
-    assert "required_skills" in kinds(WeightedScorer().score(helper(skills=frozenset({"snow", "farm"})), needs_snow))
+    able = helper(skills=frozenset({"snow_clearing", "farming"}))
+    assert "required_skills" in kinds(WeightedScorer().score(able, needs_snow))
 
 
 def test_dates_that_never_meet_exclude_and_missing_dates_do_not() -> None:

@@ -76,7 +76,7 @@ def test_seasons_are_meteorological_and_a_winter_spans_new_year(day: date, seaso
 def test_season_and_stage_names() -> None:
     assert [s.ja for s in SeasonName] == ["春", "夏", "秋", "冬"]
     assert [s.ja for s in Stage] == ["集める", "深める", "つなげる"]
-    assert Stage.gather < Stage.deepen < Stage.connect
+    assert Stage.collect < Stage.deepen < Stage.connect
 
 
 # --- the rules, case by case -----------------------------------------------------------------
@@ -87,8 +87,8 @@ def test_no_fact_no_relation() -> None:
 
 
 @pytest.mark.parametrize("kind", list(InterestKind))
-def test_registered_or_interested_is_gather(kind: InterestKind) -> None:
-    assert stage([interest(date(2024, 5, 1), kind)]) == Stage.gather
+def test_registered_or_interested_is_collect(kind: InterestKind) -> None:
+    assert stage([interest(date(2024, 5, 1), kind)]) == Stage.collect
 
 
 @pytest.mark.parametrize("source", list(Source))
@@ -130,7 +130,7 @@ def test_only_the_persons_own_facts_in_that_municipality_count() -> None:
 def test_facts_after_the_as_of_day_do_not_count() -> None:
     facts: list[Fact] = [interest(date(2024, 2, 1)), took_part(date(2024, 3, 1), "a"), took_part(date(2024, 6, 1), "b")]
     assert stage(facts, date(2024, 1, 31)) is None
-    assert stage(facts, date(2024, 2, 1)) == Stage.gather
+    assert stage(facts, date(2024, 2, 1)) == Stage.collect
     assert stage(facts, date(2024, 3, 1)) == Stage.deepen
     assert stage(facts, date(2024, 5, 31)) == Stage.deepen
     assert stage(facts, date(2024, 6, 1)) == Stage.connect
@@ -140,7 +140,7 @@ def test_facts_after_the_as_of_day_do_not_count() -> None:
 # --- stage changes (for matching.relation.stage_changed.v1) ----------------------------------
 
 def test_a_first_fact_starts_a_relation() -> None:
-    assert stage_changes([], interest(date(2024, 2, 1))) == [StageChange(ME, None, Stage.gather, date(2024, 2, 1))]
+    assert stage_changes([], interest(date(2024, 2, 1))) == [StageChange(ME, None, Stage.collect, date(2024, 2, 1))]
 
 
 def test_a_first_role_goes_straight_to_connect() -> None:
@@ -150,7 +150,7 @@ def test_a_first_role_goes_straight_to_connect() -> None:
 def test_each_step_up_is_one_change() -> None:
     facts: list[Fact] = [interest(date(2024, 2, 1))]
     assert stage_changes(facts, took_part(date(2024, 3, 1), "a")) == [
-        StageChange(ME, Stage.gather, Stage.deepen, date(2024, 3, 1))]
+        StageChange(ME, Stage.collect, Stage.deepen, date(2024, 3, 1))]
     facts.append(took_part(date(2024, 3, 1), "a"))
     assert stage_changes(facts, took_part(date(2024, 4, 1), "b")) == []  # back, but the same season
     assert stage_changes(facts, took_part(date(2024, 7, 1), "b")) == [

@@ -22,13 +22,13 @@ from services.matching.participation.domain.stages import Stage, stages_as_of
 
 @dataclass(frozen=True, slots=True)
 class Funnel:
-    gather: int
+    collect: int
     deepen: int
     connect: int
 
     def at(self, stage: Stage) -> int:
         """Relations standing at exactly this stage."""
-        return {Stage.gather: self.gather, Stage.deepen: self.deepen, Stage.connect: self.connect}[stage]
+        return {Stage.collect: self.collect, Stage.deepen: self.deepen, Stage.connect: self.connect}[stage]
 
     def reached(self, stage: Stage) -> int:
         """Relations at this stage or beyond: the funnel's width at that step."""
@@ -59,5 +59,5 @@ def depth_as_of(facts: Iterable[Fact], *, municipality_code: str, as_of: date) -
     return Depth(
         municipality_code=municipality_code, as_of=as_of, programs=len(programs), participations=len(visits),
         people=len(per_person), repeaters=sum(1 for n in per_person.values() if n >= 2),
-        funnel=Funnel(gather=stages[Stage.gather], deepen=stages[Stage.deepen], connect=stages[Stage.connect]),
+        funnel=Funnel(collect=stages[Stage.collect], deepen=stages[Stage.deepen], connect=stages[Stage.connect]),
     )

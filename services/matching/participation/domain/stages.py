@@ -3,7 +3,7 @@
 The rules, for one person and one municipality, over the facts dated on or before the as-of day:
 
 - no fact: no relation (None);
-- 集める (gather): registered (関係人口 registration, a fan club) or marked the region a favourite;
+- 集める (collect): registered (関係人口 registration, a fan club) or marked the region a favourite;
 - 深める (deepen): took part in at least one program there. Coming back (a second participation)
   keeps a person here as long as every visit falls in the same season;
 - つなげる (connect): came back across seasons (participations in two or more different seasons),
@@ -47,7 +47,7 @@ from services.matching.participation.domain.facts import (
 class Stage(IntEnum):
     """Ordered: a later stage compares greater."""
 
-    gather = 1
+    collect = 1
     deepen = 2
     connect = 3
 
@@ -56,7 +56,7 @@ class Stage(IntEnum):
         return _JA[self]
 
 
-_JA = {Stage.gather: "集める", Stage.deepen: "深める", Stage.connect: "つなげる"}
+_JA = {Stage.collect: "集める", Stage.deepen: "深める", Stage.connect: "つなげる"}
 
 
 class SeasonName(IntEnum):
@@ -98,7 +98,7 @@ def stage_from(facts: Iterable[PersonFact]) -> Stage | None:
         return Stage.connect
     if seasons:
         return Stage.deepen
-    return Stage.gather if known else None
+    return Stage.collect if known else None
 
 
 def _by_relation(facts: Iterable[Fact]) -> dict[Relation, list[PersonFact]]:

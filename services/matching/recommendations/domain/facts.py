@@ -9,6 +9,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from types import MappingProxyType
 
+from services.matching.programs.domain.skills import SKILLS as PROGRAM_SKILLS
+
 
 @dataclass(frozen=True, slots=True)
 class Skill:
@@ -17,30 +19,9 @@ class Skill:
     en: str
 
 
-# The controlled vocabulary: codes are stable identifiers; the labels are what people read.
-# Order is the display order and each skill's bit in the indexes' bitsets (at most 64).
-SKILLS: Mapping[str, Skill] = MappingProxyType({s.code: s for s in (
-    Skill("farm", "農作業", "farm work"),
-    Skill("driving", "運転", "driving"),
-    Skill("cooking", "調理", "cooking"),
-    Skill("children", "子ども", "working with children"),
-    Skill("elderly", "高齢者支援", "elderly support"),
-    Skill("snow", "除雪", "snow clearing"),
-    Skill("festival", "祭り運営", "running festivals"),
-    Skill("it", "IT", "IT"),
-    Skill("design", "デザイン", "design"),
-    Skill("photo", "写真", "photography"),
-    Skill("language", "語学", "languages"),
-    Skill("guide", "観光案内", "tour guiding"),
-    Skill("labour", "力仕事", "physical work"),
-    Skill("office", "事務", "office work"),
-    Skill("fishing", "漁業", "fishing"),
-    Skill("forestry", "林業", "forestry"),
-    Skill("carpentry", "大工仕事", "carpentry"),
-    Skill("social_media", "SNS発信", "social media"),
-    Skill("teaching", "教育・学習支援", "teaching"),
-    Skill("care", "介護", "care work"),
-)})
+# The controlled vocabulary is the one programs and profiles are written in (programs/domain/skills.py,
+# what the API accepts); its order is each skill's bit in the indexes' bitsets (at most 64).
+SKILLS: Mapping[str, Skill] = MappingProxyType({code: Skill(code, ja, en) for code, (ja, en) in PROGRAM_SKILLS.items()})
 SKILL_BITS: Mapping[str, int] = MappingProxyType({code: 1 << i for i, code in enumerate(SKILLS)})
 assert len(SKILLS) <= 64, "skills are uint64 bitsets in the indexes"
 

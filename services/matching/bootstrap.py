@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from kit.messaging.unit_of_work import UnitOfWorkFactory
 from kit.service import ServiceCore
 from kit.web.sessions import SessionCodec
+from services.matching.recommendations.index_cache import Recommender
 
 
 @dataclass(frozen=True)
@@ -15,6 +16,7 @@ class MatchingDeps:
     sessions: SessionCodec  # the platform's signed session cookie, for the pages
     base_url: str  # the public address links in events point at (a program's page)
     production: bool
+    recommender: Recommender = field(default_factory=Recommender)  # the scorer and its program index, kept
 
 
 def bootstrap(core: ServiceCore) -> MatchingDeps:

@@ -138,3 +138,129 @@ class Application(Base):
     waitlist_ticket: Mapped[int | None]
     created_at: Mapped[datetime]
     updated_at: Mapped[datetime]
+
+
+class Round(Base):
+    """A batch round over published programs (a season). Its seed is chosen at opening and kept in
+    `seed`, but only `seed_hash` is shown until the run (the hosts' score ties are decided by it);
+    the run writes the quality report and closes it for good: running again does nothing."""
+
+    __tablename__ = "rounds"
+
+    id: Mapped[UUID] = mapped_column(primary_key=True)
+    title: Mapped[str] = mapped_column(String(200))
+    mode: Mapped[str] = mapped_column(String(16))  # stable | max_fill | relay
+    max_programs: Mapped[int] = mapped_column(default=1)  # per person; more than 1 only in the relay
+    status: Mapped[str] = mapped_column(String(16), default="open")  # open | done
+    seed: Mapped[str] = mapped_column(String(64))
+    seed_hash: Mapped[str] = mapped_column(String(64))
+    report: Mapped[dict[str, Any] | None] = mapped_column(JSON)  # the quality report, once run
+    created_by: Mapped[UUID]
+    created_at: Mapped[datetime]
+    run_by: Mapped[UUID | None]
+    run_at: Mapped[datetime | None]
+
+
+class RoundProgram(Base):
+    """A program in a round, and its host's ranking of the people who listed it: by hand
+    (`ranking`, best first) or by score with the round's seeded tie-breaks (`method` = score)."""
+
+    __tablename__ = "round_programs"
+
+    round_id: Mapped[UUID] = mapped_column(ForeignKey("rounds.id"), primary_key=True)
+    program_id: Mapped[UUID] = mapped_column(ForeignKey("programs.id"), primary_key=True, index=True)
+    method: Mapped[str] = mapped_column(String(16), default="score")  # score | manual
+    ranking: Mapped[list[str]] = mapped_column(JSON, default=list)  # helper ids, best first (manual)
+    ranked_by: Mapped[UUID | None]
+    ranked_at: Mapped[datetime | None]
+
+
+class RoundWish(Base):
+    """A person's ranking of a round's programs, best first; one per person and round."""
+
+    __tablename__ = "round_wishes"
+
+    round_id: Mapped[UUID] = mapped_column(ForeignKey("rounds.id"), primary_key=True)
+    helper_id: Mapped[UUID] = mapped_column(ForeignKey("helpers.id"), primary_key=True, index=True)
+    program_ids: Mapped[list[str]] = mapped_column(JSON, default=list)
+    submitted_at: Mapped[datetime]
+
+
+class RoundPlacement(Base):
+    """Who a round placed where: `rank` in the person's own list (1 = first choice), `stage` the
+    relay's round that placed them (1 outside the relay)."""
+
+    __tablename__ = "round_placements"
+
+    round_id: Mapped[UUID] = mapped_column(ForeignKey("rounds.id"), primary_key=True)
+    helper_id: Mapped[UUID] = mapped_column(ForeignKey("helpers.id"), primary_key=True, index=True)
+    program_id: Mapped[UUID] = mapped_column(ForeignKey("programs.id"), primary_key=True)
+    application_id: Mapped[UUID] = mapped_column(ForeignKey("applications.id"))
+    rank: Mapped[int]
+    stage: Mapped[int] = mapped_column(default=1)
+
+
+class Scout(Base):
+    """A host's invitation to a person who consented to be scouted: once per person and program.
+    `reasons` are why they were suggested, as sent; erasure empties them and the message."""
+
+    __tablename__ = "scouts"
+    __table_args__ = (UniqueConstraint("program_id", "helper_id", name="uq_scouts_program_id_helper_id"),)
+
+    id: Mapped[UUID] = mapped_column(primary_key=True)
+    program_id: Mapped[UUID] = mapped_column(ForeignKey("programs.id"))
+    helper_id: Mapped[UUID] = mapped_column(ForeignKey("helpers.id"), index=True)
+    sent_by: Mapped[UUID]  # the host's user id
+    message: Mapped[str] = mapped_column(Text, default="")
+    reasons: Mapped[list[str]] = mapped_column(JSON, default=list)
+    created_at: Mapped[datetime]
+
+
+class Participation(Base):
+    """A dated fact: a person took part in a program, or a forum gathering (`activity_id` is the
+    program's or the forum event's id), on a JST day; one row however many sources say so.
+    `municipality_code` is None for a forum gathering whose venue names no one municipality: it
+    counts for the network, in no municipality's depth. Only the pseudonymous person id is kept."""
+
+    __tablename__ = "participations"
+    __table_args__ = (
+        UniqueConstraint("helper_id", "activity_id", "day", name="uq_participations_helper_id_activity_id_day"),
+        Index("ix_participations_municipality_code_day", "municipality_code", "day"),
+    )
+
+    id: Mapped[UUID] = mapped_column(primary_key=True)
+    helper_id: Mapped[UUID] = mapped_column(index=True)
+    activity_id: Mapped[UUID]
+    program_id: Mapped[UUID | None] = mapped_column(ForeignKey("programs.id"))
+    municipality_code: Mapped[str | None] = mapped_column(String(6))
+    day: Mapped[date]
+    source: Mapped[str] = mapped_column(String(16))  # host_confirmed | forum_checkin
+    recorded_by: Mapped[UUID | None]  # the host or operator who confirmed; None for a check-in
+    created_at: Mapped[datetime]
+
+
+class RelationRole(Base):
+    """A dated fact: a person took a role for a municipality (host, booth, speaker, coordinator),
+    first on `day`."""
+
+    __tablename__ = "relation_roles"
+    __table_args__ = (Index("ix_relation_roles_municipality_code_day", "municipality_code", "day"),)
+
+    person_id: Mapped[UUID] = mapped_column(primary_key=True)
+    municipality_code: Mapped[str] = mapped_column(String(6), primary_key=True)
+    role: Mapped[str] = mapped_column(String(16), primary_key=True)
+    day: Mapped[date]
+    created_at: Mapped[datetime]
+
+
+class ForumAttendance(Base):
+    """A known helper's confirmed seat at a forum gathering (from `forum.signup.confirmed.v1`), so
+    its check-in, which names only the signup, counts as their participation. No address is kept."""
+
+    __tablename__ = "forum_attendances"
+
+    signup_id: Mapped[UUID] = mapped_column(primary_key=True)
+    event_id: Mapped[UUID]
+    helper_id: Mapped[UUID] = mapped_column(index=True)
+    municipality_code: Mapped[str | None] = mapped_column(String(6))  # from the venue, when it names one
+    created_at: Mapped[datetime]

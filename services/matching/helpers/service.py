@@ -15,6 +15,7 @@ from kit.errors import FieldProblem, NotFound, ValidationFailed
 from kit.gazetteer import local_government
 from kit.messaging.unit_of_work import UnitOfWorkFactory
 from kit.web.auth import Principal
+from services.matching.applications.service import Emit, withdraw_all
 from services.matching.helpers import repository
 from services.matching.helpers.domain.rules import (
     PURPOSE_VERSION,
@@ -34,6 +35,7 @@ from services.matching.helpers.schemas import (
     Window,
 )
 from services.matching.models import FavouriteRegion, Helper
+from services.matching.participation import service as participation
 from services.matching.programs.domain.rules import clean_tags
 
 
@@ -108,6 +110,8 @@ async def add_favourite(*, uow: UnitOfWorkFactory, who: Principal, municipality_
             favourite = FavouriteRegion(helper_id=helper.id, municipality_code=place.code,
                                         prefecture_code=place.prefecture_code, registered_at=utcnow())
             tx.session.add(favourite)
+            await participation.interest_registered(tx.session, tx.emit, person_id=helper.id,
+                                                    municipality_code=place.code, at=favourite.registered_at)
         answer = favourite_read(favourite)
         await tx.commit()
     return answer
@@ -149,9 +153,14 @@ async def export(*, uow: UnitOfWorkFactory, who: Principal) -> HelperExport:
                                         updated_at=a.updated_at) for a, title in applications])
 
 
-async def erase(session: AsyncSession, email: str, now: datetime) -> int:
-    """Blank the person with this address (the registry erased them): how many profiles."""
-    return await repository.blank(session, email.strip().lower(), blanked(now))
+async def erase(session: AsyncSession, email: str, now: datetime, *, emit: Emit | None = None,
+                base_url: str = "") -> int:
+    """Blank the person with this address (the registry erased them): how many profiles. Their
+    active applications are withdrawn first, freeing their places (`emit`: the handler's, so the
+    next in line move up and are told)."""
+    address = email.strip().lower()
+    await withdraw_all(session, emit, address, base_url)
+    return await repository.blank(session, address, blanked(now))
 
 
 async def _helper(session: AsyncSession, helper_id: UUID) -> Helper:

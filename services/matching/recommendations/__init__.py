@@ -1,2 +1,2 @@
-"""matching's recommendations, both ways: programs for a person and candidates for a program
-(scouting, only among people who consented). Each result says why, in Japanese and English."""
+"""Recommendations both ways, each with its reasons: programs for the signed-in helper ("for you"),
+and candidates for a program among people who consented to be scouted; and scouts, sent once."""

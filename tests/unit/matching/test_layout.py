@@ -12,8 +12,7 @@ from tests.support.import_graph import ServiceTree, find_cycle, imports
 
 ROOT = Path(__file__).resolve().parents[3]
 TREE = ServiceTree(ROOT, "matching")
-# The slices with their HTTP side; rounds, recommendations and participation join as theirs arrive.
-SLICES = ("programs", "helpers")
+SLICES = ("programs", "helpers", "applications", "rounds", "recommendations", "participation")
 ADAPTERS = frozenset({"api", "pages"})
 
 

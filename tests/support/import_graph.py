@@ -4,6 +4,8 @@ keep the walls and the layout (tests/unit/test_architecture.py, tests/unit/regis
 from __future__ import annotations
 
 import ast
+from collections.abc import Mapping
+from dataclasses import dataclass
 from pathlib import Path
 
 
@@ -92,3 +94,43 @@ class ServiceTree:
                     if goal != source:
                         graph[source].add(goal)
         return graph
+
+
+@dataclass(frozen=True)
+class ServiceShape:
+    """The layout every service with sub-slices keeps, checked the same way for each: no import
+    cycle between modules, between the service's parts (leaving out the HTTP adapters, which take
+    the deps object) or inside a slice; every slice made of `pieces` (a module or a package each;
+    per slice, or the same for all); no `domain.py` beside `domain/`; and only the edges (HTTP
+    glue, handlers, the composition root) seeing the deps object built in `bootstrap`."""
+
+    tree: ServiceTree
+    slices: tuple[str, ...]
+    pieces: tuple[str, ...] | Mapping[str, tuple[str, ...]]
+    adapters: frozenset[str] = frozenset({"api", "pages"})
+    edges: frozenset[str] = frozenset({"api", "pages", "web", "main", "handlers"})
+
+    def assert_no_module_cycle(self) -> None:
+        graph = self.tree.module_graph()
+        assert find_cycle(graph) is None, " -> ".join(find_cycle(graph) or [])
+
+    def assert_no_cycle_between_parts(self) -> None:
+        graph = self.tree.graph(1, adapters=self.adapters)
+        assert {f"{self.tree.prefix}.{s}" for s in self.slices} <= set(graph)
+        assert find_cycle(graph) is None, " -> ".join(find_cycle(graph) or [])
+
+    def assert_no_cycle_inside(self, part: str) -> None:
+        graph = self.tree.graph(1, f"{self.tree.prefix}.{part}")
+        assert find_cycle(graph) is None, " -> ".join(find_cycle(graph) or [])
+
+    def assert_shaped(self, part: str) -> None:
+        folder = self.tree.folder / part
+        pieces = self.pieces if isinstance(self.pieces, tuple) else self.pieces[part]
+        for piece in pieces:
+            assert (folder / f"{piece}.py").exists() or (folder / piece / "__init__.py").exists(), f"{part}: {piece}"
+        assert not (folder / "domain.py").exists()
+
+    def assert_deps_stay_at_the_edges(self) -> None:
+        for name, path in self.tree.sources.items():
+            if f"{self.tree.prefix}.bootstrap" in self.tree.own_imports(path):
+                assert name.rsplit(".", 1)[-1] in self.edges, name

@@ -1,6 +1,6 @@
 """forum's shape: sub-slices of the same make-up, no import cycles between or inside them (apart
 from the HTTP adapters that take the deps object), and only the HTTP glue, the handlers and the
-composition root see ForumDeps."""
+composition root see ForumDeps (tests/support/import_graph.py's ServiceShape)."""
 
 from __future__ import annotations
 
@@ -8,40 +8,31 @@ from pathlib import Path
 
 import pytest
 
-from tests.support.import_graph import ServiceTree, find_cycle
+from tests.support.import_graph import ServiceShape, ServiceTree
 
 ROOT = Path(__file__).resolve().parents[3]
-TREE = ServiceTree(ROOT, "forum")
 SLICES = ("events", "signups", "lottery", "schedule", "checkin", "booths", "meetings", "ops", "calendar")
-ADAPTERS = frozenset({"api", "pages"})
+SHAPE = ServiceShape(ServiceTree(ROOT, "forum"), SLICES, pieces=("pages", "service"),
+                     edges=frozenset({"api", "pages", "web", "main", "handlers", "seed"}))
 
 
 def test_no_import_cycle_between_modules() -> None:
-    graph = TREE.module_graph()
-    assert find_cycle(graph) is None, " -> ".join(find_cycle(graph) or [])
+    SHAPE.assert_no_module_cycle()
 
 
 def test_no_import_cycle_between_forums_parts() -> None:
-    graph = TREE.graph(1, adapters=ADAPTERS)
-    assert {f"{TREE.prefix}.{s}" for s in SLICES} <= set(graph)
-    assert find_cycle(graph) is None, " -> ".join(find_cycle(graph) or [])
+    SHAPE.assert_no_cycle_between_parts()
 
 
 @pytest.mark.parametrize("part", SLICES)
 def test_no_import_cycle_inside_a_slice(part: str) -> None:
-    graph = TREE.graph(1, f"{TREE.prefix}.{part}")
-    assert find_cycle(graph) is None, " -> ".join(find_cycle(graph) or [])
+    SHAPE.assert_no_cycle_inside(part)
 
 
 @pytest.mark.parametrize("part", SLICES)
 def test_every_slice_has_its_http_side_and_its_use_cases(part: str) -> None:
-    folder = TREE.folder / part
-    assert (folder / "pages.py").exists(), f"{part}: pages"
-    assert (folder / "service.py").exists() or (folder / "service" / "__init__.py").exists(), f"{part}: service"
-    assert not (folder / "domain.py").exists()
+    SHAPE.assert_shaped(part)
 
 
 def test_only_the_composition_root_and_web_layer_know_the_dependencies_object() -> None:
-    for name, path in TREE.sources.items():
-        if f"{TREE.prefix}.bootstrap" in TREE.own_imports(path):
-            assert name.rsplit(".", 1)[-1] in {"api", "pages", "web", "main", "handlers", "seed"}, name
+    SHAPE.assert_deps_stay_at_the_edges()

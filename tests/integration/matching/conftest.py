@@ -10,16 +10,14 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any
 from uuid import UUID, uuid4
 
-import nats
 import pytest
 from sqlalchemy import func, select
 
-from kit.contracts.base import EventContract
 from kit.db.types import utcnow
 from kit.jst import JST
 from kit.messaging.envelope import Envelope
-from kit.messaging.subjects import Naming
 from services.matching.models import MESSAGING, Member
+from tests.support.events import publish  # noqa: F401 - the tests import it from here
 from tests.support.platform import RunningPlatform
 from tests.support.sessions import bearer, person
 
@@ -70,19 +68,6 @@ async def post(platform: RunningPlatform, who: dict[str, str], **extra: Any) -> 
     r = await platform.client.post(f"{API}/programs", json=program(**extra), headers=who)
     assert r.status_code == 201, r.text
     return dict(r.json())
-
-
-async def publish(platform: RunningPlatform, event: EventContract, producer: str = "registry") -> Envelope:
-    """Publish `event` to JetStream as its producer's relay would (Nats-Msg-Id = event id)."""
-    envelope = Envelope.wrap(event, producer=producer)
-    subject = Naming(platform.settings.namespace).subject(envelope.versioned_type)
-    nc = await nats.connect(platform.nats_url)
-    try:
-        await nc.jetstream().publish(subject, envelope.model_dump_json().encode(),
-                                     headers={"Nats-Msg-Id": str(envelope.id)})
-    finally:
-        await nc.close()
-    return envelope
 
 
 async def emitted(platform: RunningPlatform, versioned_type: str) -> list[dict[str, Any]]:

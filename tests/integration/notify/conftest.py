@@ -8,20 +8,19 @@ from contextlib import AbstractAsyncContextManager
 from datetime import datetime
 from uuid import UUID
 
-import nats
 import pytest
 from sqlalchemy import MetaData, select
 
-from kit.contracts.base import EventContract
 from kit.db.engine import Database
 from kit.db.types import utcnow
-from kit.messaging.envelope import Envelope, new_event_id
+from kit.messaging.envelope import new_event_id
 from kit.messaging.outbox import OutboxWriter
 from kit.messaging.subjects import Naming
 from kit.messaging.unit_of_work import UnitOfWorkFactory
 from services.notify.delivery.domain.keys import address_hash, delivery_key
 from services.notify.models import MESSAGING, Base, Delivery, DeliveryAttempt
 from services.notify.preferences.tokens import UnsubscribeLinks
+from tests.support.events import publish  # noqa: F401 - the tests import it from here
 from tests.support.platform import TEST_SECRET, RunningPlatform
 
 TRACEPARENT = "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01"
@@ -73,14 +72,3 @@ async def log_of(db: Database, delivery_id: UUID) -> tuple[Delivery, list[Delive
     return delivery, list(attempts)
 
 
-async def publish(platform: RunningPlatform, event: EventContract, producer: str = "registry") -> Envelope:
-    """Publish `event` to JetStream as its producer's relay would (Nats-Msg-Id = event id)."""
-    envelope = Envelope.wrap(event, producer=producer)
-    subject = Naming(platform.settings.namespace).subject(envelope.versioned_type)
-    nc = await nats.connect(platform.nats_url)
-    try:
-        await nc.jetstream().publish(subject, envelope.model_dump_json().encode(),
-                                     headers={"Nats-Msg-Id": str(envelope.id)})
-    finally:
-        await nc.close()
-    return envelope

@@ -61,6 +61,8 @@ async def test_two_notify_replicas_send_a_thousand_emails_exactly_once(
     naming = Naming(namespace)
     notify = catalog.load("notify")
     topology = Topology(naming)
+    # notify's own stream and every stream it consumes from (registry, forum, matching …).
+    producers = sorted({sub.contract.producer() for sub in notify.handlers.subscriptions} | {"notify"})
     sink = SmtpSink().start()
     nc = await nats.connect(nats_url)
     js = nc.jetstream()
@@ -69,7 +71,7 @@ async def test_two_notify_replicas_send_a_thousand_emails_exactly_once(
         async with throwaway_database(pg_admin_url, "replicas") as url:
             assert notify.migrations is not None
             await upgrade_async(notify.migrations, url)
-            await topology.apply(js, ["registry", "forum", "notify"], notify.handlers.subscriptions)
+            await topology.apply(js, producers, notify.handlers.subscriptions)
             ports = [free_port(), free_port()]
             env = {k: v for k, v in os.environ.items() if not k.startswith(("NATS_URL", "DATABASE_URL", "SMTP_URL"))}
             env |= {"KAKAWARI_ENV": "production", "KAKAWARI_NAMESPACE": namespace, "NATS_URL": nats_url,
@@ -117,6 +119,6 @@ async def test_two_notify_replicas_send_a_thousand_emails_exactly_once(
             process.wait(15)
             if process.stderr:
                 process.stderr.close()
-        await topology.delete(js, ["registry", "forum", "notify"])
+        await topology.delete(js, producers)
         await nc.close()
         sink.stop()

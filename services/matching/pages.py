@@ -12,6 +12,7 @@ from fastapi import APIRouter
 
 from kit.web.static import static_router
 from services.matching.applications.pages import router as applications
+from services.matching.helpers.pages import router as helpers
 from services.matching.participation.pages import router as participation
 from services.matching.programs.pages import router as programs
 from services.matching.recommendations.pages import router as recommendations
@@ -25,3 +26,4 @@ router.include_router(recommendations)
 router.include_router(participation)
 router.include_router(programs)
 router.include_router(applications)
+router.include_router(helpers)

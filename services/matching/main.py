@@ -12,6 +12,7 @@ from services.matching.bootstrap import MatchingDeps, bootstrap
 from services.matching.handlers import router as handlers
 from services.matching.models import MESSAGING, Base
 from services.matching.pages import router as pages
+from services.matching.seed import seed
 
 HERE = Path(__file__).parent
 register_templates("matching", HERE / "templates" / "pages")
@@ -26,4 +27,5 @@ SERVICE: ServiceDefinition[MatchingDeps] = ServiceDefinition(
         contracts.RoundCompleted, contracts.ScoutSent, contracts.ParticipationRecorded,
         contracts.RelationStageChanged,
     ],
+    seed=seed,
 )

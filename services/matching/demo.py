@@ -9,10 +9,9 @@
   summer and autumn to 有田川町's mikan in winter, published, in an open relay round whose
   helpers' lists, most of them wanting 北海道 first, show the relay when an operator runs it.
 
-Members: the registry's demo members get UUIDv7 ids drawn at its first start, announced to nobody
-(its demo emits no events), so no other service can know them. matching keeps its own rows in its
-copy of the members for the municipalities its demo programs belong to, with ids derived from
-the code (`member_id`): stable across starts and never colliding with the registry's.
+Members: the registry's demo emits no events, so matching writes its own copy's rows for the
+municipalities its demo programs belong to. Their ids are derived from the official code
+(`kit/demo.py`), as the registry's demo members' are: 飛騨市's demo staff manage these programs.
 
 Built in memory from fixed seeds (ids are UUIDv5 of the demo's names, dates relative to `now` for
 what is still to come; only the relay round's own seed is drawn fresh) and bulk-inserted by seed.py
@@ -29,6 +28,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 from uuid import NAMESPACE_URL, UUID, uuid5
 
+from kit.demo import demo_member_id
 from kit.gazetteer import LocalGovernment, local_government
 from kit.jst import JST
 from services.matching.helpers.domain.rules import PURPOSE_VERSION
@@ -107,8 +107,8 @@ class Demo:
 
 
 def member_id(code: str) -> UUID:
-    """The demo member id of a municipality in matching's copy (see the module's docstring)."""
-    return uuid5(DEMO, f"member/{code}")
+    """The demo member of a municipality: the registry's demo gives it the same id (kit/demo.py)."""
+    return demo_member_id(code)
 
 
 def at(day: date, hour: int) -> datetime:

@@ -17,6 +17,7 @@ from uuid import UUID
 
 from faker import Faker
 
+from kit.demo import demo_member_id
 from kit.messaging.envelope import new_event_id
 from services.registry.domain.kinds import MemberKind, RmoLegalForm
 from services.registry.domain.lg_code import BLOCKS
@@ -69,10 +70,11 @@ def _dates(rng: random.Random) -> tuple[datetime, datetime, datetime]:
     return submitted, approved, approved + timedelta(days=1)
 
 
-def _member(data: DemoData, rng: random.Random, home: LocalGovernment, **fields: Any) -> UUID:
+def _member(data: DemoData, rng: random.Random, home: LocalGovernment, member_id: UUID | None = None,
+            **fields: Any) -> UUID:
     """An active member whose place (prefecture, block) is its home local government's."""
     submitted, approved, activated = _dates(rng)
-    member_id = new_event_id()
+    member_id = member_id or new_event_id()
     data.members.append({
         "id": member_id, "legal_form": None, "name_kana": None, "local_government_code": None,
         "corporate_number": None, "prefecture_code": home.prefecture_code, "block": home.block,
@@ -115,7 +117,8 @@ def build_demo(gazetteer: Gazetteer) -> DemoData:
     for lg in _pick_local_governments(gazetteer, rng):
         slug = f"lg{lg.code}"
         data.by_code[lg.code] = _member(
-            data, rng, lg, kind=lg.kind, name=lg.full_name, name_kana=lg.kana, local_government_code=lg.code,
+            data, rng, lg, demo_member_id(lg.code), kind=lg.kind, name=lg.full_name, name_kana=lg.kana,
+            local_government_code=lg.code,
             contact_name=fake.name(), contact_email=f"kakawari@{slug}.example.jp",
             website=f"https://www.{slug}.example.jp/", **({"directory_opt_in": True} if lg.code == HIDA else {}))
     hida = gazetteer.get(HIDA)

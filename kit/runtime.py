@@ -201,4 +201,4 @@ class ServiceRuntime(Generic[D]):
                 metrics.CONSUMER_LAG.labels(self.name, sub.name).set(info.num_pending or 0)
                 metrics.CONSUMER_UNACKED.labels(self.name, sub.name).set(info.num_ack_pending or 0)
             metrics.DLQ_MESSAGES.labels(self.name).set(await self.dlq.count())
-        await asyncio.sleep(5)
+        await self._monitor.idle(5)

@@ -104,6 +104,21 @@ class RoundCompleted(EventContract):
     at: datetime
 
 
+class RoundUnplaced(EventContract):
+    event_type = "matching.round.unplaced"
+    description = ("A person who ranked programs in a batch round got no place in it: they are told, "
+                   "one message per person and round.")
+    round_id: UUID
+    title: str  # the round's
+    helper_id: UUID  # the person's platform user id
+    email: str
+    name: str
+    locale: Locale = DEFAULT_LOCALE
+    ranked: int  # how many programs they ranked
+    url: str  # where programs still open are listed
+    at: datetime
+
+
 class ScoutSent(EventContract):
     event_type = "matching.scout.sent"
     description = "A program's host invited a person who consented to be scouted, with the reasons it suggested them."

@@ -24,7 +24,7 @@ SERVICE: ServiceDefinition[MatchingDeps] = ServiceDefinition(
     produces=[
         contracts.ProgramPublished, contracts.ProgramClosed, contracts.ApplicationSubmitted,
         contracts.ApplicationAccepted, contracts.ApplicationWaitlisted, contracts.ApplicationWithdrawn,
-        contracts.RoundCompleted, contracts.ScoutSent, contracts.ParticipationRecorded,
+        contracts.RoundCompleted, contracts.RoundUnplaced, contracts.ScoutSent, contracts.ParticipationRecorded,
         contracts.RelationStageChanged,
     ],
     seed=seed,

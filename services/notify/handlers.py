@@ -29,6 +29,7 @@ from kit.contracts.matching import (
     ApplicationWithdrawn,
     ParticipationRecorded,
     RoundCompleted,
+    RoundUnplaced,
     ScoutSent,
 )
 from kit.contracts.registry import (
@@ -217,8 +218,8 @@ async def on_reminder_due(event: ReminderDue, ctx: Context) -> None:
 
 # matching: a helper hears about their applications, scouts and thanks at the address and in the
 # language the event carries; the operators get each batch round's summary. A round's counts are
-# all RoundCompleted carries, so each person learns their result from their application's event:
-# accepted for a place, withdrawn with reason "not_placed" for none (see catalog.py).
+# all RoundCompleted carries, so each person learns their result from their own event: accepted
+# for a place, RoundUnplaced for none (see catalog.py).
 # スカウトの受け取りをやめる設定（matching のプロフィール画面） / where a helper withdraws scouting consent
 SCOUT_SETTINGS_PATH = "/matching/helpers/me"
 
@@ -254,6 +255,12 @@ async def on_round_completed(event: RoundCompleted, ctx: Context) -> None:
     """Give the operators the round's summary and its quality report's link."""
     for operator in ctx.deps.config.operator_emails:
         await tell(ctx, catalog.ROUND_COMPLETED, to=operator, locale="ja", data={"event": event})
+
+
+@router.on(RoundUnplaced, name="notify-matching-round-unplaced")
+async def on_round_unplaced(event: RoundUnplaced, ctx: Context) -> None:
+    """Tell a person who ranked programs in a round and got no place, and where programs are still open."""
+    await tell(ctx, catalog.ROUND_UNPLACED, to=event.email, locale=event.locale, data={"event": event})
 
 
 @router.on(ParticipationRecorded, name="notify-matching-participation-recorded")

@@ -74,11 +74,12 @@ REMINDERS: dict[str, MessageType] = {"24h": REMINDER_24H, "1h": REMINDER_1H, "re
 # matching: what a helper hears about applications, scouts and thanks (category programs, so each
 # can be switched off), and the operators' summary of a batch round. None is critical: nothing
 # here is a link the person just asked for; none is urgent: no offer here has a deadline.
-# RoundCompleted carries counts only, so a round reaches each person through their application's
-# events: APPLICATION_ACCEPTED for a place, APPLICATION_WITHDRAWN (reason "not_placed") for none.
+# RoundCompleted carries counts only, so a round reaches each person through their own event:
+# APPLICATION_ACCEPTED for a place, ROUND_UNPLACED (one per person and round) for none.
 APPLICATION_ACCEPTED = register("application_accepted", Category.programs, sample=samples.application_accepted)
 APPLICATION_WAITLISTED = register("application_waitlisted", Category.programs, sample=samples.application_waitlisted)
 APPLICATION_WITHDRAWN = register("application_withdrawn", Category.programs, sample=samples.application_withdrawn)
 SCOUT_RECEIVED = register("scout_received", Category.programs, sample=samples.scout_received)
 ROUND_COMPLETED = register("round_completed", Category.programs, sample=samples.round_completed)
+ROUND_UNPLACED = register("round_unplaced", Category.programs, sample=samples.round_unplaced)
 PARTICIPATION_THANKS = register("participation_thanks", Category.programs, sample=samples.participation_thanks)

@@ -25,6 +25,7 @@ from kit.contracts.matching import (
     ApplicationWithdrawn,
     ParticipationRecorded,
     RoundCompleted,
+    RoundUnplaced,
     ScoutSent,
 )
 from kit.contracts.registry import (
@@ -208,6 +209,13 @@ def round_completed() -> Mapping[str, Any]:
                                     title="2026年 秋の収穫リレー（一括選考）", seed="hida-2026-autumn", people=412,
                                     programs=38, seats=360, matched=347, fill_rate=347 / 360, blocking_pairs=0,
                                     url=f"{BASE_URL}/matching/rounds/0b6e4f00-2026-4e00-8000-000000000501", at=AT)}
+
+
+def round_unplaced() -> Mapping[str, Any]:
+    return {"event": RoundUnplaced(round_id=UUID("0b6e4f00-2026-4e00-8000-000000000501"),
+                                   title="2026年 秋の収穫リレー（一括選考）", helper_id=HELPER,
+                                   email="sato.ken@example.jp", name="佐藤 健", ranked=3,
+                                   url=f"{BASE_URL}/matching/programs", at=AT)}
 
 
 def participation_thanks() -> Mapping[str, Any]:

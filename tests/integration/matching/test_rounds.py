@@ -25,6 +25,7 @@ OPERATOR_PERSON = person("ops@example.jp", OPERATOR)
 OPS = bearer(OPERATOR_PERSON)
 HTML = {"accept": "text/html"}
 ACCEPTED, COMPLETED = "matching.application.accepted.v1", "matching.round.completed.v1"
+UNPLACED = "matching.round.unplaced.v1"
 
 
 async def published(platform: RunningPlatform, staff: dict[str, str], **extra: Any) -> str:
@@ -139,6 +140,9 @@ async def test_the_round_runs_once_and_emits_its_events_once(matching: RunningPl
     assert completed["url"] == f"http://testserver/matching/rounds/{rnd['id']}"
     [accepted] = await emitted(matching, ACCEPTED)
     assert accepted["program_id"] == apple and accepted["email"] in {"aoi@example.jp", "ren@example.jp"}
+    [unplaced] = await emitted(matching, UNPLACED)  # the other one is told too, once
+    assert {unplaced["email"], accepted["email"]} == {"aoi@example.jp", "ren@example.jp"}
+    assert unplaced["round_id"] == rnd["id"] and unplaced["ranked"] == 1
     late = await matching.client.put(f"{API}/rounds/{rnd['id']}/wishes/me", headers=people[0],
                                      json={"program_ids": [apple]})
     assert late.status_code == 409

@@ -11,9 +11,9 @@ from uuid import uuid4
 
 from kit.contracts.matching import (
     ApplicationAccepted,
-    ApplicationWithdrawn,
     ParticipationRecorded,
     RoundCompleted,
+    RoundUnplaced,
     ScoutSent,
 )
 from services.notify.handlers import SCOUT_SETTINGS_PATH
@@ -75,13 +75,16 @@ async def test_a_round_tells_the_operators_its_summary_and_each_unplaced_person_
                                          seats=10, matched=9, fill_rate=0.9, blocking_pairs=0,
                                          url="https://kakawari.example.jp/matching/rounds/r1", at=AT),
                   producer="matching")
-    await publish(notify, ApplicationWithdrawn(**application(me), reason="not_placed"), producer="matching")
+    await publish(notify, RoundUnplaced(round_id=uuid4(), title="秋の収穫リレー", helper_id=uuid4(), email=me,
+                                        name="佐藤 健", ranked=3, url="https://kakawari.example.jp/matching/programs",
+                                        at=AT), producer="matching")
     [summary] = await one_mail(notify, operator)
     assert summary.subject == "【かかわりラボ】一括選考の割り当てが完了しました：秋の収穫リレー"
     assert "割り当て：9席（充足率 90.0%）" in summary.body and "シード：s-42" in summary.body
     [result] = await one_mail(notify, me)
-    assert result.subject == "【かかわりラボ】選考結果のお知らせ：古川の棚田で稲刈りのお手伝い"
-    assert "今回は岐阜県飛騨市の「古川の棚田で稲刈りのお手伝い」にご案内することができませんでした" in result.body
+    assert result.subject == "【かかわりラボ】一括選考の結果：秋の収穫リレー"
+    assert "希望順に挙げていただいた3件のプログラムは、いずれも定員に達したため" in result.body
+    assert "https://kakawari.example.jp/matching/programs" in result.body
 
 
 async def test_a_participation_is_thanked_from_the_municipality(notify: RunningPlatform) -> None:

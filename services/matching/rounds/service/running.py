@@ -21,7 +21,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from kit.capacity import Tally
 from kit.contracts.base import DEFAULT_LOCALE
-from kit.contracts.matching import ApplicationAccepted, RoundCompleted
+from kit.contracts.matching import ApplicationAccepted, RoundCompleted, RoundUnplaced
 from kit.db.types import utcnow
 from kit.messaging.envelope import new_event_id
 from kit.messaging.unit_of_work import UnitOfWork, UnitOfWorkFactory
@@ -91,6 +91,11 @@ async def _allocate(tx: UnitOfWork, rnd: Round, actor: Principal, base_url: str)
         tx.emit(_accepted_event(application, program, helper, base_url, now))
     for program_id, tally in tallies.items():
         await PROGRAM_SEATS.settle(session, program_id, before[program_id], tally)
+    placed = {UUID(instance.person_ids[x.person]) for x in outcome.placements}
+    for person, wished in wishes.items():  # everyone who ranked and got nothing is told too
+        helper = people[UUID(person)]
+        if wished and helper.id not in placed and helper.email:
+            tx.emit(_unplaced_event(rnd, helper, len(wished), base_url, now))
     _close(rnd, outcome, actor, now)
     tx.emit(_completed(rnd, outcome, instance, base_url, now))
 
@@ -140,6 +145,12 @@ def _accepted_event(application: Application, program: Program, helper: Helper, 
         starts_on=program.starts_on, ends_on=program.ends_on, online=program.online, helper_id=helper.id,
         email=helper.email or "", name=helper.name, locale=as_locale(helper.locale) or DEFAULT_LOCALE,
         url=program_url(base_url, program.id), at=now, okaeshi=program.okaeshi)
+
+
+def _unplaced_event(rnd: Round, helper: Helper, ranked: int, base_url: str, now: datetime) -> RoundUnplaced:
+    return RoundUnplaced(round_id=rnd.id, title=rnd.title, helper_id=helper.id, email=helper.email or "",
+                         name=helper.name, locale=as_locale(helper.locale) or DEFAULT_LOCALE, ranked=ranked,
+                         url=f"{base_url.rstrip('/')}/matching/programs", at=now)
 
 
 def _close(rnd: Round, outcome: Outcome, actor: Principal, now: datetime) -> None:

@@ -1,26 +1,40 @@
 """The scorer, and the program index built with it, kept between requests.
 
 Building the index of 10,000 programs takes about a second; answering from it a few milliseconds.
-It is rebuilt only when the catalogue's fingerprint changes (a cheap aggregate over the published
-programs, read on each request, so a change made by any process is seen), in a thread, once for
-all the requests waiting on it. Candidates are never cached: consent is read fresh every time."""
+It is rebuilt only when the catalogue's fingerprint changes (an aggregate over the published
+programs, so a change made by any process is seen), in a thread, once for all the requests waiting
+on it. The fingerprint itself scans every open program (about 15 ms at 10,000), so it is read at
+most once per `VERSION_TTL_S`: a change shows in recommendations within that second, and a
+request costs a few milliseconds. Candidates are never cached: consent is read fresh every time."""
 
 from __future__ import annotations
 
 import asyncio
+import time
 from collections.abc import Awaitable, Callable, Hashable, Iterable
 
 from services.matching.recommendations.domain.facts import HelperFacts, ProgramFacts
 from services.matching.recommendations.domain.index import CandidateIndex, ProgramIndex
 from services.matching.recommendations.domain.scoring import Scorer, WeightedScorer
 
+VERSION_TTL_S = 1.0  # how long a read fingerprint stands for the catalogue
+
 
 class Recommender:
-    def __init__(self, scorer: Scorer | None = None) -> None:
+    def __init__(self, scorer: Scorer | None = None, *, clock: Callable[[], float] = time.monotonic) -> None:
         self.scorer: Scorer = scorer or WeightedScorer()
         self._version: Hashable | None = None
         self._index: ProgramIndex | None = None
         self._lock = asyncio.Lock()
+        self._clock = clock
+        self._read: tuple[float, Hashable] | None = None  # (when, fingerprint) last read
+
+    async def version(self, read: Callable[[], Awaitable[Hashable]]) -> Hashable:
+        """The catalogue's fingerprint, read again once the last reading is `VERSION_TTL_S` old."""
+        now = self._clock()
+        if self._read is None or now - self._read[0] >= VERSION_TTL_S:
+            self._read = (now, await read())
+        return self._read[1]
 
     async def programs(self, version: Hashable, load: Callable[[], Awaitable[list[ProgramFacts]]]) -> ProgramIndex:
         """The index of the catalogue at `version`, built by `load` when the version is new."""
@@ -38,4 +52,4 @@ class Recommender:
 
     def forget(self) -> None:
         """Rebuild on the next request (a test or a seed that rewrote the catalogue in place)."""
-        self._version = self._index = None
+        self._version = self._index = self._read = None

@@ -106,7 +106,7 @@ async def for_you(*, uow: UnitOfWorkFactory, recommender: Recommender, who: Prin
         if helper is None or helper.erased_at is not None:
             raise NotFound(ja="支援者プロフィールがまだ登録されていません。", en="No helper profile yet.")
         (facts,) = await _facts_of(session, [helper])
-        version = await repository.catalogue_version(session, today)
+        version = await recommender.version(lambda: repository.catalogue_version(session, today))
 
         async def load() -> list[ProgramFacts]:
             rows = await repository.open_programs(session, today)
@@ -116,7 +116,9 @@ async def for_you(*, uow: UnitOfWorkFactory, recommender: Recommender, who: Prin
         index = await recommender.programs(version, load)
         best = index.top_programs(facts, k)
         programs = await repository.programs(session, [UUID(r.program_id) for r in best])
-    shown = [(r, programs[UUID(r.program_id)]) for r in best if UUID(r.program_id) in programs]
+    # The index may be up to a second behind (index_cache.VERSION_TTL_S): what closed, ended or
+    # filled up since is left out now, from the rows just read.
+    shown = [(r, p) for r in best if (p := programs.get(UUID(r.program_id))) is not None and _offered(p, today)]
     return [RecommendedProgram(program_id=p.id, title=p.title, municipality_code=p.municipality_code,
                                municipality=p.municipality, starts_on=p.starts_on, ends_on=p.ends_on, online=p.online,
                                okaeshi=p.okaeshi, url=program_url(base_url, p.id), score=r.score,
@@ -182,6 +184,13 @@ async def scout(*, uow: UnitOfWorkFactory, recommender: Recommender, actor: Prin
                            reasons=list(row.reasons), created_at=row.created_at)
         await tx.commit()
     return answer
+
+
+def _offered(program: Program, today: date) -> bool:
+    """Still what "for you" offers: published, not over, with a place open."""
+    return (program.status == ProgramStatus.published and program.ends_on >= today
+            and seats_left(capacity=program.capacity, reserved=program.reserved, confirmed=program.confirmed,
+                           held=program.held) > 0)
 
 
 async def forget(session: AsyncSession, email: str) -> None:

@@ -16,6 +16,10 @@ drawn with Zipf popularity (weight 1/rank, over a shuffled order of programs); c
   sizes (must be 0).
 - `recommend_p99_ms`: from `bench.matching_recommend.measure()` (top 10 among 10,000 programs);
   null when that module is absent.
+- `recommend_api_*`: from `bench.matching_api.measure()`: the same "for you" through the running
+  platform's API (`kakawari up`, 10,000 published programs in matching's database, a few hundred
+  helpers made through the API), 1,000 sequential requests timed one by one; p50/p99, the platform's
+  CPU per request, and checks of every answer (200, at most 10 programs, each with reasons).
 
     python -m bench.matching [--repeat 5] [--reference-repeat 2] [--seed 12]
 """
@@ -39,6 +43,7 @@ from itertools import accumulate
 from pathlib import Path
 from typing import Any, TypeVar
 
+from bench.matching_api import measure as measure_api
 from services.matching.rounds.domain.deferred_acceptance import deferred_acceptance
 from services.matching.rounds.domain.instance import parse_instance
 from services.matching.rounds.domain.quality import blocking_pairs, host_ranking
@@ -176,6 +181,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         "identical": reference["identical"],
         "allocate_100k_10k_s": large["allocate_s"],
         **recommend_figures(),
+        **measure_api(seed=args.seed),
         "blocking_pairs": small["blocking_pairs"] + large["blocking_pairs"],
         "parse_10k_1k_s": small["parse_s"],
         "parse_100k_10k_s": large["parse_s"],
@@ -186,6 +192,8 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         "reported": (f"allocate and parse: best of {args.repeat} runs; reference: solve() best of "
                      f"{args.reference_repeat} runs on a copy of the game built once (setup timed once)"),
         "commands": {"bench": " ".join(["python", "-m", "bench.matching", *sys.argv[1:]]),
+                     "recommend_api": ("python -m bench.matching_api --programs 10000 --helpers 300 --requests 1000 "
+                                       f"--seed {args.seed}"),
                      "allocate": "kakawari matching allocate INSTANCE.json [--report] [--mode stable|max-fill]"},
         "seed": args.seed,
         "python": sys.version.split()[0],
@@ -198,12 +206,17 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
 
 def musts(result: dict[str, Any]) -> dict[str, bool]:
     p99 = result.get("recommend_p99_ms")
+    api_p99 = result.get("recommend_api_p99_ms")
+    checks = result.get("recommend_api_checks") or {}
     return {
         "identical = true": result["identical"] is True,
         "blocking_pairs = 0": result["blocking_pairs"] == 0,
         "allocate_10k_1k_s ≤ 0.1": result["allocate_10k_1k_s"] <= 0.1,
         "allocate_100k_10k_s ≤ 2": result["allocate_100k_10k_s"] <= 2,
         "recommend_p99_ms ≤ 20": p99 is not None and p99 <= 20,
+        "recommend_api_p99_ms ≤ 20": api_p99 is not None and api_p99 <= 20,
+        "recommend_api answers: all 200, at most 10 programs, each with reasons":
+            bool(checks) and checks["non_200"] == 0 and checks["over_10"] == 0 and checks["without_reasons"] == 0,
     }
 
 
@@ -219,7 +232,7 @@ def main() -> None:
     RESULTS.mkdir(parents=True, exist_ok=True)
     (RESULTS / "matching.json").write_text(json.dumps(result, indent=2, ensure_ascii=False) + "\n")
     keys = ("allocate_10k_1k_s", "reference_10k_1k_s", "identical", "allocate_100k_10k_s", "recommend_p99_ms",
-            "blocking_pairs")
+            "recommend_api_p50_ms", "recommend_api_p99_ms", "recommend_api_server_cpu_us", "blocking_pairs")
     print(json.dumps({k: result[k] for k in keys}, ensure_ascii=False))
     failed = [name for name, ok in result["musts"].items() if not ok]
     print("musts: " + ("all hold" if not failed else "FAILED: " + "; ".join(failed)))

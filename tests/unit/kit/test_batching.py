@@ -16,6 +16,11 @@ class Recorder:
     def __init__(self) -> None:
         self.batches: list[tuple[str, list[int]]] = []
 
+    async def running(self, count: int = 1) -> None:
+        """Until `count` batches have started (not a fixed sleep: the machine may be slow)."""
+        while len(self.batches) < count:
+            await asyncio.sleep(0)
+
     async def run(self, key: str, entries: Sequence[Entry[int, int]]) -> list[int | BaseException]:
         items = [e.item for e in entries]
         self.batches.append((key, items))
@@ -29,7 +34,7 @@ async def test_requests_that_arrive_together_are_one_batch_in_order() -> None:
     recorder = Recorder()
     batcher: Batcher[str, int, int] = Batcher(recorder.run, name="test")
     first = asyncio.create_task(batcher.submit("a", 0))
-    await asyncio.sleep(0.001)  # its batch is running
+    await recorder.running()
     later = [asyncio.create_task(batcher.submit("a", i)) for i in range(2, 12, 2)]
     assert await first == 0
     assert [await t for t in later] == [20, 40, 60, 80, 100]
@@ -51,7 +56,7 @@ async def test_a_failed_batch_fails_its_callers_and_the_next_batch_still_runs() 
     recorder = Recorder()
     batcher: Batcher[str, int, int] = Batcher(recorder.run, name="test")
     doomed = [asyncio.create_task(batcher.submit("a", i)) for i in (2, -1)]
-    await asyncio.sleep(0.001)
+    await recorder.running()
     after = asyncio.create_task(batcher.submit("a", 6))
     for task in doomed:
         with pytest.raises(RuntimeError, match="transaction failed"):
@@ -64,7 +69,7 @@ async def test_a_caller_that_hangs_up_does_not_cancel_its_batch() -> None:
     batcher: Batcher[str, int, int] = Batcher(recorder.run, name="test")
     gone = asyncio.create_task(batcher.submit("a", 2))
     stays = asyncio.create_task(batcher.submit("a", 4))
-    await asyncio.sleep(0.001)
+    await recorder.running()
     gone.cancel()
     assert await stays == 40
     assert recorder.batches == [("a", [2, 4])]

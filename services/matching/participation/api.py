@@ -11,12 +11,19 @@ from fastapi import APIRouter, Path, Query, Response
 
 from kit.web.openapi import problems
 from services.matching.participation import service
-from services.matching.participation.schemas import DepthRead, ParticipationCreate, ParticipationRead
+from services.matching.participation.schemas import (
+    FIRST_AS_OF,
+    LAST_AS_OF,
+    DepthRead,
+    ParticipationCreate,
+    ParticipationRead,
+)
 from services.matching.web import Caller, Deps
 
 router = APIRouter(tags=["participation"])
 Code = Annotated[str, Path(pattern=r"^\d{6}$", description="全国地方公共団体コード")]
-AsOf = Annotated[date | None, Query(description="YYYY-MM-DD (JST); today if not given")]
+AsOf = Annotated[date | None, Query(description="YYYY-MM-DD (JST); today if not given", ge=FIRST_AS_OF,
+                                    le=LAST_AS_OF)]
 
 
 @router.post("/programs/{program_id}/participations", response_model=ParticipationRead, status_code=201,

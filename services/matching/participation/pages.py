@@ -8,6 +8,7 @@ from fastapi import APIRouter
 from fastapi.responses import Response
 
 from services.matching.participation import service
+from services.matching.participation.schemas import FIRST_AS_OF, LAST_AS_OF
 from services.matching.web import Page
 
 router = APIRouter(include_in_schema=False)
@@ -19,5 +20,7 @@ async def depth_page(municipality_code: str, page: Page, as_of: str = "") -> Res
         day = date.fromisoformat(as_of) if as_of else None
     except ValueError:
         day = None  # a mistyped date shows today's figures, and the selector says which day they are
+    if day is not None and not FIRST_AS_OF <= day <= LAST_AS_OF:
+        day = None
     depth = await service.depth(uow=page.deps.uow, municipality_code=municipality_code, as_of=day)
     return page.page("participation/depth.html", depth=depth)

@@ -45,3 +45,8 @@ class DepthRead(BaseModel):
     repeaters: int = Field(description="People with two or more participations")
     repeat_rate: float | None = Field(description="repeaters / people; null without people")
     funnel: list[FunnelStep]
+
+
+# The days a depth can be asked for: bounded so that the day after is a date too (a day's facts
+# run to the next midnight, JST).
+FIRST_AS_OF, LAST_AS_OF = date(1900, 1, 1), date(2999, 12, 31)

@@ -171,3 +171,10 @@ async def test_the_relation_depth_page_shows_the_funnel_as_of_a_day(matching: Ru
     assert "Repeat rate" in english.text and "(deepen)" in english.text
     assert (await client.get("/matching/municipalities/999999/depth")).status_code == 404
     assert (await client.get(f"{API}/municipalities/210005/depth")).status_code == 404  # a prefecture
+
+
+async def test_a_far_off_as_of_is_a_field_error_in_the_api_and_today_on_the_page(matching: RunningPlatform) -> None:
+    answer = await matching.client.get(f"{API}/municipalities/{HIDA}/depth?as_of=9999-12-31")
+    assert answer.status_code == 422 and "as_of" in answer.text
+    page = await matching.client.get(f"/matching/municipalities/{HIDA}/depth?as_of=9999-12-31")
+    assert page.status_code == 200 and days_ahead(0).isoformat() in page.text

@@ -38,6 +38,10 @@ class Program(Base):
     __table_args__ = (
         Index("ix_programs_status_starts_on", "status", "starts_on"),
         Index("ix_programs_prefecture_code_status", "prefecture_code", "status"),
+        # Covers the recommender's fingerprint of the open catalogue (recommendations/repository.py):
+        # an index-only scan instead of reading every program row (12.6 → 2.0 ms at 10,000).
+        Index("ix_programs_open_catalogue", "status", "ends_on", "updated_at", "confirmed", "held", "capacity",
+              "reserved"),
     )
 
     id: Mapped[UUID] = mapped_column(primary_key=True)

@@ -3,13 +3,15 @@
 Building the index of 10,000 programs takes about a second; answering from it a few milliseconds.
 It is rebuilt only when the catalogue's fingerprint changes (an aggregate over the published
 programs, so a change made by any process is seen), in a thread, once for all the requests waiting
-on it. The fingerprint itself scans every open program (about 15 ms at 10,000), so it is read at
-most once per `VERSION_TTL_S`: a change shows in recommendations within that second, and a
-request costs a few milliseconds. Candidates are never cached: consent is read fresh every time."""
+on it. The fingerprint itself scans every open program (about 15 ms at 10,000), so no request
+waits for it: once the last reading is `VERSION_TTL_S` old, a request starts a fresh reading in
+the background and is answered from the index it has; a change shows within about a second.
+Candidates are never cached: consent is read fresh every time."""
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import time
 from collections.abc import Awaitable, Callable, Hashable, Iterable
 
@@ -28,13 +30,21 @@ class Recommender:
         self._lock = asyncio.Lock()
         self._clock = clock
         self._read: tuple[float, Hashable] | None = None  # (when, fingerprint) last read
+        self._rereading: asyncio.Task[None] | None = None
 
     async def version(self, read: Callable[[], Awaitable[Hashable]]) -> Hashable:
-        """The catalogue's fingerprint, read again once the last reading is `VERSION_TTL_S` old."""
-        now = self._clock()
-        if self._read is None or now - self._read[0] >= VERSION_TTL_S:
-            self._read = (now, await read())
+        """The catalogue's fingerprint. Only the very first reading is waited for; once a reading is
+        `VERSION_TTL_S` old, the next is taken in the background (`read` opens its own session)."""
+        if self._read is None:
+            self._read = (self._clock(), await read())
+        elif self._clock() - self._read[0] >= VERSION_TTL_S and (self._rereading is None or self._rereading.done()):
+            self._rereading = asyncio.create_task(self._reread(read))
         return self._read[1]
+
+    async def _reread(self, read: Callable[[], Awaitable[Hashable]]) -> None:
+        started = self._clock()
+        with contextlib.suppress(Exception):  # a failed reading leaves the last one; the next request retries
+            self._read = (started, await read())
 
     async def programs(self, version: Hashable, load: Callable[[], Awaitable[list[ProgramFacts]]]) -> ProgramIndex:
         """The index of the catalogue at `version`, built by `load` when the version is new."""

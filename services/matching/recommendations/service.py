@@ -10,7 +10,7 @@ prefecture can say)."""
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Hashable, Mapping, Sequence
 from datetime import date
 from functools import cache
 from statistics import fmean
@@ -106,7 +106,7 @@ async def for_you(*, uow: UnitOfWorkFactory, recommender: Recommender, who: Prin
         if helper is None or helper.erased_at is not None:
             raise NotFound(ja="支援者プロフィールがまだ登録されていません。", en="No helper profile yet.")
         (facts,) = await _facts_of(session, [helper])
-        version = await recommender.version(lambda: repository.catalogue_version(session, today))
+        version = await recommender.version(lambda: _catalogue_version(uow, today))
 
         async def load() -> list[ProgramFacts]:
             rows = await repository.open_programs(session, today)
@@ -184,6 +184,11 @@ async def scout(*, uow: UnitOfWorkFactory, recommender: Recommender, actor: Prin
                            reasons=list(row.reasons), created_at=row.created_at)
         await tx.commit()
     return answer
+
+
+async def _catalogue_version(uow: UnitOfWorkFactory, today: date) -> Hashable:
+    async with uow.read() as session:  # its own session: it may outlive the request that asked
+        return await repository.catalogue_version(session, today)
 
 
 def _offered(program: Program, today: date) -> bool:

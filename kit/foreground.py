@@ -11,9 +11,7 @@ No work is dropped or reordered: background units only start later.
   long-lived stream (Server-Sent Events) counts only until its headers are sent.
 - Background loops call `await FOREGROUND.turn(spent_s)` after each unit of work that took
   `spent_s`: while requests wait, the next unit of any background loop starts only once the
-  foreground has had `(1 - share) / share` times that long (at most `MAX_PAUSE_S`). While the
-  foreground is `busy` (a request waited in the last `RECENT_S`), their batches stay small: the
-  instants between a crowd's back-to-back requests must not let a large batch in.
+  foreground has had `(1 - share) / share` times that long (at most `MAX_PAUSE_S`).
   The budget is shared by every background loop of the process, so together they stay
   within `share`.
 """
@@ -55,13 +53,9 @@ class Foreground:
         return self.waiting > 0 or self._clock() - self._last_seen < RECENT_S
 
     async def turn(self, spent_s: float) -> None:
-        """Call after a background unit that took `spent_s`: waits while requests need the loop.
-        Only requests waiting now hold background back (a process shutting down, or between
-        bursts, is not kept waiting); `busy` only keeps its batches small."""
+        """Call after a background unit that took `spent_s`: waits while requests need the loop."""
         if not self.busy:
             self._resume_at = 0.0
-            return
-        if not self.waiting:
             return
         now = self._clock()
         self._resume_at = max(self._resume_at, now) + spent_s * (1 - self.share) / self.share

@@ -85,15 +85,3 @@ async def test_a_request_waits_until_its_response_starts_even_if_it_streams_on()
     with pytest.raises(RuntimeError):
         await RequestsWaiting(failing, foreground)({"type": "http"}, receive, send)
     assert foreground.waiting == 0
-
-
-async def test_a_moment_with_nobody_waiting_pauses_nothing_but_still_counts_as_busy() -> None:
-    """Between a crowd's requests (or while a process shuts down after its last request) nothing
-    waits: background is not held back, but its batches stay small while the foreground is busy."""
-    clock = Clock()
-    foreground = Foreground(0.2, clock=clock, sleep=clock.sleep)
-    foreground.arrived()
-    foreground.answered()
-    clock.now += RECENT_S / 2
-    await foreground.turn(0.05)
-    assert clock.slept == [] and foreground.busy

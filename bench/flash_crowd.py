@@ -51,8 +51,8 @@ import psutil
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import create_async_engine
 
-from bench.http import _CLEARED, ensure_wrk, free_port, parse_wrk, stop, wait_ready, wrk_version
-from kit.dev.nats_server import EmbeddedNats
+from bench.http import _CLEARED, ensure_wrk, parse_wrk, stop, wait_ready, wrk_version
+from kit.dev.nats_server import EmbeddedNats, free_port
 from kit.dev.postgres import throwaway_database
 from kit.web.auth import OPERATOR, Principal, issue_token
 

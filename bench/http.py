@@ -24,7 +24,6 @@ import os
 import re
 import shutil
 import signal
-import socket
 import statistics
 import subprocess
 import sys
@@ -37,6 +36,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import psutil
+
+from kit.dev.nats_server import free_port
 
 RESULTS = Path(__file__).parent / "results"
 ROOT = Path(__file__).resolve().parent.parent
@@ -80,12 +81,6 @@ def wrk_version(wrk: str) -> str:
     # `wrk -v` prints its banner and usage, and exits 1.
     out = subprocess.run([wrk, "-v"], capture_output=True, text=True).stdout
     return out.splitlines()[0].strip() if out else "unknown"
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 def _ms(value: str, unit: str) -> float:

@@ -55,8 +55,9 @@ import psutil
 from faker import Faker
 from sqlalchemy import create_engine, insert
 
-from bench.http import _CLEARED, free_port, stop, wait_ready
+from bench.http import _CLEARED, stop, wait_ready
 from bench.matching_recommend import INTERESTS, KINDS, MAX_TRAVEL, SKILL_POPULARITY, Place, places, zipf
+from kit.dev.nats_server import free_port
 from kit.jst import JST
 from kit.web.auth import Principal, issue_token
 from services.matching.models import Member, Program, ProgramSkill

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import socket
 from collections.abc import AsyncIterator, Callable
 from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass, replace
@@ -16,6 +15,7 @@ from typing import Any
 
 import pytest
 
+from kit.dev.nats_server import free_port
 from tests.integration.registry.conftest import generous_limits
 from tests.support.platform import RunningPlatform
 from tests.support.servers import uvicorn_serving
@@ -32,12 +32,6 @@ def require_chromium() -> None:
     if os.getenv("CI"):
         pytest.fail(f"{CHROMIUM} is missing; CI must install Chromium (apt-get install -y chromium)")
     pytest.skip(f"{CHROMIUM} not installed (apt-get install -y chromium); set CI=1 to make this a failure")
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 @dataclass

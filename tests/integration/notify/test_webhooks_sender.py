@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-import socket
 from collections.abc import AsyncIterator, Callable
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from dataclasses import dataclass, field
@@ -17,7 +16,6 @@ from typing import Any
 from uuid import UUID, uuid4
 
 import pytest
-import uvicorn
 from sqlalchemy import MetaData, select, update
 from standardwebhooks.webhooks import Webhook
 from starlette.applications import Starlette
@@ -28,6 +26,7 @@ from starlette.routing import Route
 from kit.contracts.registry import MemberApproved, MemberUpdated
 from kit.db.engine import Database
 from kit.db.types import utcnow
+from kit.dev.nats_server import free_port
 from kit.messaging.envelope import Envelope, new_event_id
 from kit.messaging.outbox import OutboxWriter
 from kit.messaging.subjects import Naming
@@ -41,7 +40,7 @@ from services.notify.webhooks import service
 from services.notify.webhooks.domain.event_types import TEST_EVENT
 from services.notify.webhooks.sender import PendingHook, webhook_sender
 from services.notify.webhooks.signing import new_secret
-from tests.support.servers import wait_for
+from tests.support.servers import uvicorn_serving, wait_for
 from tests.support.sessions import person
 
 TRACEPARENT = "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01"
@@ -66,12 +65,6 @@ class Receiver:
     requests: list[Received] = field(default_factory=list)
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 @asynccontextmanager
 async def receiver(status: int = 204) -> AsyncIterator[Receiver]:
     port = free_port()
@@ -82,18 +75,8 @@ async def receiver(status: int = 204) -> AsyncIterator[Receiver]:
         found.requests.append(Received(dict(request.headers), body, asyncio.get_running_loop().time()))
         return Response(status_code=400 if found.refuse and found.refuse in body else found.status)
 
-    app = Starlette(routes=[Route("/hook", hook, methods=["POST"])])
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, lifespan="off", log_level="warning"))
-    task = asyncio.create_task(server.serve())
-    while not server.started:
-        if task.done():
-            task.result()
-        await asyncio.sleep(0.02)
-    try:
+    async with uvicorn_serving(Starlette(routes=[Route("/hook", hook, methods=["POST"])]), port):
         yield found
-    finally:
-        server.should_exit = True
-        await task
 
 
 @dataclass

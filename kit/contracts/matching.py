@@ -11,6 +11,7 @@ Dates are calendar days in JST (`starts_on`, `ends_on`); `at` is when it happene
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import Literal
 from uuid import UUID
 
 from kit.contracts.base import DEFAULT_LOCALE, EventContract, Locale
@@ -81,10 +82,14 @@ class ApplicationWaitlisted(_ApplicationFacts):
     waitlist_position: int
 
 
+# Why an application ended, as a code its consumers can word in each language.
+WithdrawalReason = Literal["person", "host", "program_closed"]
+
+
 class ApplicationWithdrawn(_ApplicationFacts):
     event_type = "matching.application.withdrawn"
     description = "An application was withdrawn (by the person, the host, or a closed program)."
-    reason: str
+    reason: WithdrawalReason
 
 
 class RoundCompleted(EventContract):

@@ -20,6 +20,7 @@ from kit.contracts.matching import (
     ApplicationSubmitted,
     ApplicationWaitlisted,
     ApplicationWithdrawn,
+    WithdrawalReason,
 )
 from kit.db.types import utcnow
 from kit.errors import Conflict, NotFound
@@ -46,7 +47,8 @@ from services.matching.programs.service import manages, not_found, program_url, 
 
 Emit = Callable[[EventContract], object]  # a unit of work's or a handler's emit: into the outbox
 SEAT = "confirmed"  # the counter an accepted application occupies (`held` is for offers, unused here)
-HOST_DECLINED, PERSON_WITHDREW, ERASED = "declined by the host", "withdrawn by the person", "the person was erased"
+HOST_DECLINED: WithdrawalReason = "host"
+PERSON_WITHDREW: WithdrawalReason = "person"
 
 
 @dataclass(frozen=True)
@@ -214,7 +216,8 @@ async def withdraw_all(session: AsyncSession, emit: Emit | None, email: str, bas
         assert program is not None
         if withdraw_refusal(program_status=program.status):
             continue
-        await leave(session, None, program, application, ApplicationStatus.withdrawn, ERASED, base_url)
+        # No event (emit None): nothing is written to the erased person.
+        await leave(session, None, program, application, ApplicationStatus.withdrawn, PERSON_WITHDREW, base_url)
         if emit is not None:
             await promote_next(session, emit, program, base_url)
         withdrawn += 1
@@ -222,7 +225,7 @@ async def withdraw_all(session: AsyncSession, emit: Emit | None, email: str, bas
 
 
 async def leave(session: AsyncSession, emit: Emit | None, program: Program, application: Application,
-                status: ApplicationStatus, reason: str, base_url: str) -> None:
+                status: ApplicationStatus, reason: WithdrawalReason, base_url: str) -> None:
     """An active application ends: its place, or its place in line, is given back."""
     counter = SEAT if application.status == ApplicationStatus.accepted else PROGRAM_SEATS.waitlisted
     await PROGRAM_SEATS.release(session, program.id, counter)

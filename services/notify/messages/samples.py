@@ -193,7 +193,7 @@ def application_waitlisted() -> Mapping[str, Any]:
 
 
 def application_withdrawn() -> Mapping[str, Any]:
-    return {"event": ApplicationWithdrawn(**_application(), reason="not_placed")}
+    return {"event": ApplicationWithdrawn(**_application(), reason="host")}
 
 
 def scout_received() -> Mapping[str, Any]:

@@ -11,6 +11,7 @@ from uuid import uuid4
 
 from kit.contracts.matching import (
     ApplicationAccepted,
+    ApplicationWithdrawn,
     ParticipationRecorded,
     RoundCompleted,
     RoundUnplaced,
@@ -99,3 +100,16 @@ async def test_a_participation_is_thanked_from_the_municipality(notify: RunningP
     assert mail.subject == "【かかわりラボ】ご参加ありがとうございました：古川の棚田で稲刈りのお手伝い"
     assert "9月26日は、岐阜県飛騨市の「古川の棚田で稲刈りのお手伝い」にご参加いただき" in mail.body
     assert "オカエシ：新米5kg" in mail.body
+
+
+async def test_a_withdrawal_is_worded_by_who_ended_it(notify: RunningPlatform) -> None:
+    mine, declined = "withdrew@example.jp", "declined@example.jp"
+    for address in (mine, declined):
+        await settings_for(notify, address)
+    await publish(notify, ApplicationWithdrawn(**application(mine), reason="person"), producer="matching")
+    await publish(notify, ApplicationWithdrawn(**application(declined), reason="host"), producer="matching")
+    [own] = await one_mail(notify, mine)
+    assert own.subject.startswith("【かかわりラボ】お申し込みの取り下げ：")
+    assert "へのお申し込みの取り下げを承りました" in own.body and "主催者" not in own.body
+    [host] = await one_mail(notify, declined)
+    assert "主催者により取り下げとなりました" in host.body

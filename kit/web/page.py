@@ -92,9 +92,11 @@ class PageContext(Generic[D]):
     def sign_out(self) -> None:
         self.session, self.fresh = self.deps.sessions.new(), True
 
-    def login_redirect(self) -> Response:
-        """To the sign-in page, coming back here afterwards."""
-        back = self.request.url.path + (f"?{self.request.url.query}" if self.request.url.query else "")
+    def login_redirect(self, back: str | None = None) -> Response:
+        """To the sign-in page, coming back here afterwards (or to `back`: a form's page, since
+        a POST's own address cannot be opened again)."""
+        if back is None:
+            back = self.request.url.path + (f"?{self.request.url.query}" if self.request.url.query else "")
         return self.redirect(f"/registry/login?next={back}")
 
     def finish(self, response: Response) -> Response:

@@ -28,7 +28,7 @@ HOST_DONE = {"accept": ("参加を決定しました。", "The applicant has a p
 async def apply(program_id: UUID, page: Page) -> Response:
     """The apply form's post: the same use case as `POST /matching/api/v1/programs/{id}/applications`."""
     if page.who is None:  # the form is shown to signed-in people; anyone else signs in first
-        return page.redirect(f"/registry/login?next=/matching/programs/{program_id}")
+        return page.login_redirect(f"/matching/programs/{program_id}")
     await page.form()
     try:
         await service.apply(uow=page.deps.uow, who=page.who, program_id=program_id, base_url=page.deps.base_url)

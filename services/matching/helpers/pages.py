@@ -206,7 +206,7 @@ async def my_page(page: Page) -> Response:
 async def save_profile(page: Page) -> Response:
     """Create or replace the profile: the same use case as `PUT /matching/api/v1/helpers/me`."""
     if page.who is None:
-        return page.redirect(f"/registry/login?next={HOME}")
+        return page.login_redirect(HOME)
     form = posted_form(await page.raw_form())
     try:
         created = await saved_profile(page, form)
@@ -220,7 +220,7 @@ async def save_profile(page: Page) -> Response:
 async def add_favourite(page: Page) -> Response:
     """Register with a municipality (関係人口 registration), typed by name or code."""
     if page.who is None:
-        return page.redirect(f"/registry/login?next={HOME}")
+        return page.login_redirect(HOME)
     typed = (await page.form()).get("municipality", "").strip()
     try:
         await service.add_favourite(uow=page.deps.uow, who=page.who, municipality_code=municipality_code(typed))
@@ -234,7 +234,7 @@ async def add_favourite(page: Page) -> Response:
 @router.post("/helpers/me/favourites/{code}/remove", response_model=None)
 async def remove_favourite(code: Code, page: Page) -> Response:
     if page.who is None:
-        return page.redirect(f"/registry/login?next={HOME}")
+        return page.login_redirect(HOME)
     await page.form()
     await service.remove_favourite(uow=page.deps.uow, who=page.who, municipality_code=code)
     return page.redirect(f"{HOME}?done=favourite_removed#favourites")
@@ -244,7 +244,7 @@ async def remove_favourite(code: Code, page: Page) -> Response:
 async def scouting(choice: ScoutChoice, page: Page) -> Response:
     """Give or withdraw consent to be scouted (timestamped); the scout emails' link leads here."""
     if page.who is None:
-        return page.redirect(f"/registry/login?next={HOME}")
+        return page.login_redirect(HOME)
     await page.form()
     await service.scouting(uow=page.deps.uow, who=page.who, consent=choice == ScoutChoice.give)
     return page.redirect(f"{HOME}?done=scout_{choice.value}#scouting")

@@ -10,7 +10,7 @@ from kit.contracts.base import CATALOGUE
 from kit.service import ServiceDefinition
 
 # The one list of the platform's services; the kit learns it from here.
-SERVICE_NAMES = ("registry", "forum", "matching", "notify")
+SERVICE_NAMES = ("registry", "forum", "matching", "notify", "console")
 
 
 def settings() -> Settings:

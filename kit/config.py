@@ -50,6 +50,14 @@ class Settings:
     max_deliver: int = defaults.MAX_DELIVER
     outbox_retention_days: float = defaults.OUTBOX_RETENTION_DAYS  # published rows; pending ones are kept
     inbox_retention_days: float = defaults.INBOX_RETENTION_DAYS
+    services: tuple[str, ...] = ()  # the platform's services, from the composition root (the console watches them)
+    console_targets: dict[str, str] = field(default_factory=dict)  # service -> its base URL, for the console
+    trace_url: str | None = None  # a trace viewer's address with {trace_id} (Jaeger), for the console's links
+
+    def target_for(self, service: str) -> str:
+        """Where the console reaches `service` (its /readyz and /metrics): KAKAWARI_CONSOLE_TARGETS, or
+        this process's own address in all-in-one mode."""
+        return self.console_targets.get(service) or f"http://{self.host}:{self.port}/{service}"
 
     @property
     def production(self) -> bool:
@@ -66,6 +74,7 @@ class Settings:
     def from_env(cls, services: Iterable[str] = ()) -> Settings:
         """`services`: the platform's service names, from the composition root, for the
         per-service `<SERVICE>_DATABASE_URL` overrides."""
+        services = tuple(services)
         data_dir = Path(_env("KAKAWARI_DATA_DIR", "var") or "var")
         port = int(_env("PORT", "8000") or 8000)
         host = _env("HOST", "127.0.0.1") or "127.0.0.1"
@@ -92,4 +101,8 @@ class Settings:
             max_deliver=int(_env("KAKAWARI_MAX_DELIVER") or cls.max_deliver),
             outbox_retention_days=float(_env("KAKAWARI_OUTBOX_RETENTION_DAYS") or cls.outbox_retention_days),
             inbox_retention_days=float(_env("KAKAWARI_INBOX_RETENTION_DAYS") or cls.inbox_retention_days),
+            services=tuple(services),
+            console_targets=dict(pair.split("=", 1) for pair in (_env("KAKAWARI_CONSOLE_TARGETS") or "").split(",")
+                                 if "=" in pair),
+            trace_url=_env("KAKAWARI_TRACE_URL"),
         )

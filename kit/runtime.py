@@ -59,7 +59,8 @@ class ServiceRuntime(Generic[D]):
         )
         self.outbox = OutboxWriter(producer=self.name, tables=definition.tables, naming=self.naming)
         self.uow = UnitOfWorkFactory(self.db, self.outbox, on_commit=self._hand_over_to_relay)
-        self.core = ServiceCore(name=self.name, settings=settings, db=self.db, uow=self.uow)
+        self.core = ServiceCore(name=self.name, settings=settings, db=self.db, uow=self.uow,
+                                jetstream=self._jetstream, dead_letters=lambda: self.dlq)
         self.deps: D = definition.bootstrap(self.core)  # the composition root, run once
         self.broker = NatsBroker(
             [u.strip() for u in nats_url.split(",")],
@@ -113,6 +114,9 @@ class ServiceRuntime(Generic[D]):
         spec = AsyncAPI(self.broker, title=f"kakawari {self.name}", version="1.0.0",
                         description=self.definition.title)
         return spec.to_specification().to_jsonable()  # type: ignore[no-any-return]
+
+    def _jetstream(self) -> JetStreamContext | None:
+        return self.js if self.dlq is not None else None  # the DLQ is set once the broker is connected
 
     @property
     def js(self) -> JetStreamContext:

@@ -15,11 +15,13 @@ from pathlib import Path
 from typing import Generic, Protocol, TypeVar
 
 from fastapi import APIRouter
+from nats.js import JetStreamContext
 from sqlalchemy import MetaData
 
 from kit.config import Settings
 from kit.contracts.base import EventContract
 from kit.db.engine import Database
+from kit.messaging.dlq import DeadLetters
 from kit.messaging.handlers import EventRouter
 from kit.messaging.tables import MessagingTables
 from kit.messaging.unit_of_work import UnitOfWorkFactory
@@ -27,14 +29,22 @@ from kit.messaging.unit_of_work import UnitOfWorkFactory
 D = TypeVar("D")
 
 
+def _not_connected() -> None:
+    return None
+
+
 @dataclass(frozen=True)
 class ServiceCore:
-    """What the kit builds for every service and hands to its composition root."""
+    """What the kit builds for every service and hands to its composition root. `jetstream` and
+    `dead_letters` answer once the broker is connected (None before): for a service that watches
+    the streams themselves, as the console does."""
 
     name: str
     settings: Settings
     db: Database
     uow: UnitOfWorkFactory
+    jetstream: Callable[[], JetStreamContext | None] = _not_connected
+    dead_letters: Callable[[], DeadLetters | None] = _not_connected
 
 
 class BackgroundWork(Protocol):

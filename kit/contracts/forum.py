@@ -98,6 +98,21 @@ class SignupCheckedIn(EventContract):
     at: datetime
 
 
+class SignupImported(EventContract):
+    event_type = "forum.signup.imported"
+    description = ("A signup that predates the platform (a past gathering's list, or the demo data), with its dated "
+                   "states: facts for read models, not news, so nobody is mailed.")
+    signup_id: UUID
+    event_id: UUID
+    member_id: UUID | None = None
+    status: str  # confirmed | waitlisted | cancelled | ... as forum names them
+    signed_up_at: datetime
+    waitlist_position: int | None = None
+    cancelled_at: datetime | None = None
+    checked_in_at: datetime | None = None
+    at: datetime
+
+
 class LotteryDrawn(EventContract):
     event_type = "forum.lottery.drawn"
     description = "A lottery was drawn: the revealed seed and the counts; anyone can re-run it on the published list."

@@ -47,6 +47,13 @@ class ProgramClosed(_ProgramFacts):
     description = "A program stopped taking applications (it may still be marked done later)."
 
 
+class ProgramImported(_ProgramFacts):
+    event_type = "matching.program.imported"
+    description = ("A program that predates the platform (a past season, or the demo data): facts for read models, "
+                   "not news.")
+    status: str  # published | closed | done
+
+
 class _ApplicationFacts(EventContract):
     application_id: UUID
     program_id: UUID
@@ -163,6 +170,21 @@ class ParticipationRecorded(EventContract):
     name: str | None = None
     locale: Locale = DEFAULT_LOCALE
     url: str | None = None
+    at: datetime
+
+
+class ParticipationImported(EventContract):
+    event_type = "matching.participation.imported"
+    description = ("A participation that predates the platform (a past season's records, or the demo data): "
+                   "facts for read models, not news, so nobody is thanked again.")
+    participation_id: UUID
+    helper_id: UUID
+    municipality_code: str
+    municipality: str
+    prefecture_code: str
+    on: date
+    source: str
+    program_id: UUID | None = None
     at: datetime
 
 

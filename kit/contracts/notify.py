@@ -32,3 +32,27 @@ class AddressSuppressed(EventContract):
     reason: str
     at: datetime
 
+
+
+class DeliverySent(EventContract):
+    event_type = "notify.delivery.sent"
+    description = "A message left: an email accepted by the SMTP server, or a webhook answered 2xx."
+    delivery_id: UUID
+    channel: str  # email | webhook
+    template: str
+    source_event_id: UUID | None = None
+    attempts: int
+    at: datetime
+
+
+class DeliveryDeferred(EventContract):
+    event_type = "notify.delivery.deferred"
+    description = ("A message was held back: the person's quiet hours, their digest, or a temporary failure "
+                   "to retry; `until` is when it is tried next.")
+    delivery_id: UUID
+    channel: str
+    template: str
+    source_event_id: UUID | None = None
+    reason: str  # quiet_hours | digest | retry
+    until: datetime | None = None
+    at: datetime

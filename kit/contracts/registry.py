@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from uuid import UUID
+
+from pydantic import BaseModel, ConfigDict
 
 from kit.contracts.base import DEFAULT_LOCALE, EventContract, Locale, PersonErasedBase
 
@@ -17,6 +19,8 @@ class _MemberEvent(EventContract):
     note: str | None = None
     contact_email: str | None = None
     locale: Locale = DEFAULT_LOCALE
+    prefecture_code: str | None = None  # JIS X 0401 of the member's home: the console's prefecture and block
+    municipality_code: str | None = None  # a local government's own code (6 digits); None for organisations
     at: datetime
 
 
@@ -53,6 +57,40 @@ class MemberWithdrawn(_MemberEvent):
 class MemberUpdated(_MemberEvent):
     event_type = "registry.member.updated"
     description = "A membership's details or status changed (activation, reinstatement, edits)."
+
+
+class StatusChange(BaseModel):
+    """One step of a membership's history: the status it reached, and when."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+    status: str
+    at: datetime
+
+
+class MemberImported(EventContract):
+    event_type = "registry.member.imported"
+    description = ("A membership that predates the platform, imported with its dated history (the network's "
+                   "roster, or the demo data): facts for read models, not news, so nobody is mailed.")
+    member_id: UUID
+    name: str
+    kind: str
+    status: str
+    prefecture_code: str | None = None
+    municipality_code: str | None = None
+    history: tuple[StatusChange, ...]  # oldest first; the last one is `status`
+    at: datetime
+
+
+class SmallBaseRegistered(EventContract):
+    event_type = "registry.small_base.registered"
+    description = "A member registered a 小さな拠点 (small base) on the platform, counted against the national target."
+    small_base_id: UUID
+    member_id: UUID
+    name: str
+    municipality_code: str
+    prefecture_code: str
+    opened_on: date | None = None
+    at: datetime
 
 
 class StaffInvited(EventContract):

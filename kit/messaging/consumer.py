@@ -79,7 +79,9 @@ class SubscriptionBinding:
         except ValidationError as exc:
             await self._dead_letter(message, "", f"unparseable envelope: {exc}", deliveries)
             return
-        future = self.applier.submit(self.sub, envelope, deliveries)
+        position = getattr(raw.metadata, "sequence", None)
+        sequence = position.stream if position is not None else None
+        future = self.applier.submit(self.sub, envelope, deliveries, sequence)
         self._inflight.add(future)
         future.add_done_callback(lambda done: self._on_applied(_Settled(message, envelope, deliveries, done)))
 

@@ -34,6 +34,7 @@ class HandlerContext(Generic[D]):
     after_commit: Callable[[Callable[[], None]], None]
     deps: D
     attempt: int = 1  # which delivery of this event this is (JetStream's count)
+    stream_sequence: int | None = None  # the event's place in its producer's stream (read models checkpoint it)
 
 
 # The event parameter is typed by each handler's own contract; the router keys it by contract.

@@ -51,6 +51,7 @@ class _Delivery(Generic[D]):
     future: asyncio.Future[str]
     trace_context: otel_context.Context
     attempt: int
+    sequence: int | None = None
     emitted: list[Envelope] = field(default_factory=list)
     callbacks: list[Callable[[], None]] = field(default_factory=list)
 
@@ -87,10 +88,12 @@ class InboxApplier(Generic[D]):
         self._claim_statement = (insert(self.inbox).on_conflict_do_nothing(index_elements=["consumer", "event_id"])
                                  .returning(self.inbox.c.consumer, self.inbox.c.event_id))
 
-    def submit(self, subscription: Subscription[D], envelope: Envelope, attempt: int = 1) -> asyncio.Future[str]:
-        """Queue one delivery; the future says APPLIED or DUPLICATE once committed, or holds the error."""
+    def submit(self, subscription: Subscription[D], envelope: Envelope, attempt: int = 1,
+               sequence: int | None = None) -> asyncio.Future[str]:
+        """Queue one delivery (`sequence`: its stream sequence); the future says APPLIED or DUPLICATE once
+        committed, or holds the error."""
         future: asyncio.Future[str] = asyncio.get_running_loop().create_future()
-        self._queue.append(_Delivery(subscription, envelope, future, otel_context.get_current(), attempt))
+        self._queue.append(_Delivery(subscription, envelope, future, otel_context.get_current(), attempt, sequence))
         if self._worker is None or self._worker.done():
             self._worker = asyncio.create_task(self._drain())
         return future
@@ -206,7 +209,7 @@ class InboxApplier(Generic[D]):
 
                 ctx = HandlerContext(session=session, envelope=delivery.envelope, emit=emit,
                                      after_commit=delivery.callbacks.append, deps=self.deps,
-                                     attempt=delivery.attempt)
+                                     attempt=delivery.attempt, stream_sequence=delivery.sequence)
                 await sub.handler(delivery.envelope.open(sub.contract), ctx)
                 if flush:
                     await session.flush()  # a constraint error is attributed to this delivery

@@ -41,7 +41,8 @@ class FakeApplier:
     def __init__(self) -> None:
         self.futures: list[asyncio.Future[str]] = []
 
-    def submit(self, sub: Subscription, envelope: Envelope, attempt: int = 1) -> asyncio.Future[str]:
+    def submit(self, sub: Subscription, envelope: Envelope, attempt: int = 1,
+               sequence: int | None = None) -> asyncio.Future[str]:
         self.futures.append(asyncio.get_running_loop().create_future())
         return self.futures[-1]
 

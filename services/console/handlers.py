@@ -1,0 +1,226 @@
+"""Events in: every service's events, each projected into the console's read models.
+
+The console is the one consumer of every contract that changes a figure. Each handler only
+appends dated facts (or upserts what a thing is now called), so applying the events again in
+stream order (`kakawari console rebuild`) gives the same figures. Every delivery also moves its
+type's checkpoint: the highest stream sequence applied.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from kit.contracts import forum, matching, notify, registry
+from kit.contracts.base import EventContract
+from kit.db.types import utcnow
+from kit.messaging.handlers import EventRouter, HandlerContext
+from services.console.bootstrap import ConsoleDeps
+from services.console.models import (
+    Checkpoint,
+    DeliveryState,
+    Gathering,
+    Member,
+    MemberState,
+    Participation,
+    Program,
+    RelationStage,
+    SignupState,
+    SmallBase,
+    Suppression,
+)
+
+router: EventRouter[ConsoleDeps] = EventRouter("console")
+Context = HandlerContext[ConsoleDeps]
+Projector = Callable[[Any, Context], Awaitable[None]]
+
+
+def consumer_name(contract: type[EventContract]) -> str:
+    """`console-registry-member-approved`: one durable consumer per contract."""
+    return "console-" + contract.event_type.replace(".", "-").replace("_", "-")
+
+
+def projects(*contracts: type[EventContract]) -> Callable[[Projector], Projector]:
+    """Register `projector` for each contract; every delivery also moves the type's checkpoint."""
+
+    def register(projector: Projector) -> Projector:
+        for contract in contracts:
+            async def handler(event: Any, ctx: Context, _projector: Projector = projector) -> None:
+                await _projector(event, ctx)
+                await _checkpoint(ctx)
+
+            handler.__doc__ = projector.__doc__
+            handler.__name__ = projector.__name__
+            router.on(contract, name=consumer_name(contract))(handler)
+        return projector
+
+    return register
+
+
+async def _checkpoint(ctx: Context) -> None:
+    envelope = ctx.envelope
+    ctx.after_commit(ctx.deps.live.changed)  # pages listening over SSE refresh once the figures are true
+    row = await ctx.session.get(Checkpoint, envelope.versioned_type)
+    sequence = ctx.stream_sequence or 0
+    if row is None:
+        ctx.session.add(Checkpoint(event_type=envelope.versioned_type, producer=envelope.producer,
+                                   sequence=sequence, applied=1, updated_at=utcnow()))
+        return
+    row.sequence, row.applied, row.updated_at = max(row.sequence, sequence), row.applied + 1, utcnow()
+
+
+def trace_id(ctx: Context) -> str | None:
+    """The W3C trace id the event travelled in (`00-<trace id>-<span id>-<flags>`)."""
+    parts = (ctx.envelope.traceparent or "").split("-")
+    return parts[1] if len(parts) == 4 else None
+
+
+# -- the network ----------------------------------------------------------------------------------------
+async def _member(session: AsyncSession, event: registry.MemberImported | registry.MemberApplied) -> None:
+    member = await session.get(Member, event.member_id)
+    if member is None:
+        session.add(Member(id=event.member_id, name=event.name, kind=event.kind,
+                           prefecture_code=event.prefecture_code, municipality_code=event.municipality_code))
+        return
+    member.name, member.kind = event.name, event.kind
+    member.prefecture_code = event.prefecture_code or member.prefecture_code
+    member.municipality_code = event.municipality_code or member.municipality_code
+
+
+@projects(registry.MemberApplied, registry.MemberApproved, registry.MemberRejected, registry.MemberReturned,
+          registry.MemberSuspended, registry.MemberWithdrawn, registry.MemberUpdated)
+async def on_member_changed(event: registry.MemberApplied, ctx: Context) -> None:
+    """A membership's status changed: the member's new dated state."""
+    await _member(ctx.session, event)
+    ctx.session.add(MemberState(member_id=event.member_id, status=event.status, at=event.at))
+
+
+@projects(registry.MemberImported)
+async def on_member_imported(event: registry.MemberImported, ctx: Context) -> None:
+    """A membership from before the platform: the member and its whole dated history."""
+    await _member(ctx.session, event)
+    ctx.session.add_all([MemberState(member_id=event.member_id, status=step.status, at=step.at)
+                         for step in event.history])
+
+
+@projects(registry.SmallBaseRegistered)
+async def on_small_base_registered(event: registry.SmallBaseRegistered, ctx: Context) -> None:
+    """A 小さな拠点 on the platform, counted against the national target."""
+    ctx.session.add(SmallBase(id=event.small_base_id, member_id=event.member_id, name=event.name,
+                              municipality_code=event.municipality_code, prefecture_code=event.prefecture_code,
+                              opened_on=event.opened_on, registered_at=event.at))
+
+
+# -- gatherings -------------------------------------------------------------------------------------------
+@projects(forum.EventPublished, forum.EventUpdated, forum.EventCancelled)
+async def on_gathering(event: forum.EventPublished, ctx: Context) -> None:
+    """A forum or café date as last published (its capacity and time), or its cancellation."""
+    at = ctx.envelope.occurred_at
+    facts = {"kind": event.kind, "title": event.title, "starts_at": event.starts_at, "ends_at": event.ends_at,
+             "capacity": event.capacity, "online": event.online, "venue": event.venue}
+    gathering = await ctx.session.get(Gathering, event.event_id)
+    if gathering is None:
+        gathering = Gathering(id=event.event_id, published_at=at, cancelled_at=None, **facts)
+        ctx.session.add(gathering)
+    else:
+        for key, value in facts.items():
+            setattr(gathering, key, value)
+    if isinstance(event, forum.EventCancelled):
+        gathering.cancelled_at = at
+
+
+_SIGNUP_STATUS: dict[type[EventContract], str] = {
+    forum.SignupRequested: "requested", forum.SignupConfirmed: "confirmed", forum.SignupWaitlisted: "waitlisted",
+    forum.SignupPromoted: "offered", forum.SignupCancelled: "cancelled",
+}
+
+
+@projects(*_SIGNUP_STATUS)
+async def on_signup(event: forum.SignupConfirmed, ctx: Context) -> None:
+    """A signup's new dated state (the time is when forum decided it)."""
+    ctx.session.add(SignupState(signup_id=event.signup_id, event_id=event.event_id,
+                                status=_SIGNUP_STATUS[type(event)], at=ctx.envelope.occurred_at))
+
+
+@projects(forum.SignupCheckedIn)
+async def on_checked_in(event: forum.SignupCheckedIn, ctx: Context) -> None:
+    """An attendee arrived."""
+    ctx.session.add(SignupState(signup_id=event.signup_id, event_id=event.event_id, status="checked_in",
+                                at=event.at))
+
+
+@projects(forum.SignupImported)
+async def on_signup_imported(event: forum.SignupImported, ctx: Context) -> None:
+    """A signup from before the platform, with its dated states."""
+    steps: list[tuple[str, datetime]] = [(event.status if event.status != "cancelled" else "confirmed",
+                                          event.signed_up_at)]
+    if event.cancelled_at is not None:
+        steps.append(("cancelled", event.cancelled_at))
+    if event.checked_in_at is not None:
+        steps.append(("checked_in", event.checked_in_at))
+    ctx.session.add_all([SignupState(signup_id=event.signup_id, event_id=event.event_id, status=status, at=at)
+                         for status, at in steps])
+
+
+# -- programs and relations -------------------------------------------------------------------------------
+@projects(matching.ProgramPublished, matching.ProgramClosed, matching.ProgramImported)
+async def on_program(event: matching.ProgramPublished, ctx: Context) -> None:
+    """A program as last published, or closed."""
+    facts = {"member_id": event.member_id, "title": event.title, "municipality_code": event.municipality_code,
+             "municipality": event.municipality, "prefecture_code": event.prefecture_code,
+             "capacity": event.capacity, "starts_on": event.starts_on, "ends_on": event.ends_on}
+    program = await ctx.session.get(Program, event.program_id)
+    if program is None:
+        program = Program(id=event.program_id, published_at=event.at, closed_at=None, **facts)
+        ctx.session.add(program)
+    else:
+        for key, value in facts.items():
+            setattr(program, key, value)
+    closed = isinstance(event, matching.ProgramClosed) or (
+        isinstance(event, matching.ProgramImported) and event.status in ("closed", "done"))
+    if closed:
+        program.closed_at = program.closed_at or event.at
+
+
+@projects(matching.ParticipationRecorded, matching.ParticipationImported)
+async def on_participation(event: matching.ParticipationRecorded, ctx: Context) -> None:
+    """One participation (延べ) on a day."""
+    if await ctx.session.get(Participation, event.participation_id) is not None:
+        return  # recorded live and imported: one day, counted once
+    ctx.session.add(Participation(id=event.participation_id, helper_id=event.helper_id,
+                                  municipality_code=event.municipality_code, municipality=event.municipality,
+                                  prefecture_code=event.prefecture_code, day=event.on, source=event.source,
+                                  program_id=event.program_id))
+
+
+@projects(matching.RelationStageChanged)
+async def on_relation_stage(event: matching.RelationStageChanged, ctx: Context) -> None:
+    """A person's relation to a municipality moved along 集める → 深める → つなげる."""
+    ctx.session.add(RelationStage(helper_id=event.helper_id, municipality_code=event.municipality_code,
+                                  municipality=event.municipality, stage=event.stage, as_of=event.as_of))
+
+
+# -- notifications ----------------------------------------------------------------------------------------
+@projects(notify.DeliverySent, notify.DeliveryDeferred, notify.DeliveryFailed)
+async def on_delivery(event: notify.DeliverySent, ctx: Context) -> None:
+    """A delivery's new dated state: sent, deferred, failed or bounced."""
+    if isinstance(event, notify.DeliverySent):
+        state, reason = "sent", None
+    elif isinstance(event, notify.DeliveryDeferred):
+        state, reason = "deferred", event.reason
+    else:
+        failed: notify.DeliveryFailed = event
+        state, reason = failed.state, failed.reason
+    ctx.session.add(DeliveryState(delivery_id=event.delivery_id, channel=event.channel, template=event.template,
+                                  state=state, reason=reason, at=event.at, trace_id=trace_id(ctx)))
+
+
+@projects(notify.AddressSuppressed)
+async def on_address_suppressed(event: notify.AddressSuppressed, ctx: Context) -> None:
+    """An address hard-bounced and is suppressed."""
+    if await ctx.session.get(Suppression, event.address_hash) is None:
+        ctx.session.add(Suppression(address_hash=event.address_hash, reason=event.reason, at=event.at,
+                                    trace_id=trace_id(ctx)))

@@ -10,11 +10,13 @@ from datetime import timedelta
 MAX_DELIVER = 5
 RETRY_BACKOFF_S: tuple[float, ...] = (1.0, 5.0, 30.0, 120.0)
 
+# Streams keep a year of events: the console's read models are rebuilt by replaying them from
+# their start (`kakawari console rebuild`), so what a stream has dropped no rebuild can count.
+STREAM_RETENTION_DAYS = 365
 # Messaging tables: published outbox rows are kept for operators who look into a delivery;
-# inbox rows as long as the streams keep messages (their max_age), so a late redelivery is
-# still recognised.
+# inbox rows as long as the streams keep messages, so a late redelivery is still recognised.
 OUTBOX_RETENTION_DAYS = 7.0
-INBOX_RETENTION_DAYS = 30.0
+INBOX_RETENTION_DAYS = float(STREAM_RETENTION_DAYS)
 
 # Error text kept on a row or a DLQ header: enough for a traceback's last lines.
 ERROR_TEXT_LIMIT = 2000

@@ -40,7 +40,7 @@ class Topology:
     retry: RetryPolicy = RetryPolicy()
     replicas: int = 1
     duplicate_window_s: float = 120.0
-    max_age_days: int = 30
+    max_age_days: int = defaults.STREAM_RETENTION_DAYS
 
     def stream(self, producer: str) -> StreamConfig:
         return StreamConfig(

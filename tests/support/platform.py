@@ -94,7 +94,7 @@ async def running_platform(
         settings = Settings(
             data_dir=tmp, nats_url=nats_url, database_urls=urls, namespace=f"t{uuid.uuid4().hex[:8]}",
             smtp_url=smtp_url, secret_key=TEST_SECRET, retry_backoff_s=(0.05, 0.1, 0.2), max_deliver=3,
-            public_base_url="http://testserver",
+            public_base_url="http://testserver", services=tuple(names),
         )
         settings = tweak(settings) if tweak else settings
         for definition in chosen:

@@ -10,7 +10,8 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from datetime import datetime
-from typing import Any
+from typing import Any, TypeVar
+from uuid import UUID
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -78,6 +79,23 @@ def trace_id(ctx: Context) -> str | None:
     return parts[1] if len(parts) == 4 else None
 
 
+Dated = TypeVar("Dated", Gathering, Program)
+
+
+async def _latest(session: AsyncSession, model: type[Dated], key: UUID, facts: dict[str, Any], at: datetime) -> Dated:
+    """The row for `key` holding the newest facts: each contract has its own consumer, so a change can
+    arrive before the publication it changes; the facts published last win, whatever the arrival order."""
+    row = await session.get(model, key)
+    if row is None:
+        row = model(id=key, published_at=at, facts_at=at, **facts)
+        session.add(row)
+    elif at >= row.facts_at:
+        for name, value in facts.items():
+            setattr(row, name, value)
+        row.facts_at = at
+    return row
+
+
 # -- the network ----------------------------------------------------------------------------------------
 async def _member(session: AsyncSession, event: registry.MemberImported | registry.MemberApplied) -> None:
     member = await session.get(Member, event.member_id)
@@ -121,13 +139,9 @@ async def on_gathering(event: forum.EventPublished, ctx: Context) -> None:
     at = ctx.envelope.occurred_at
     facts = {"kind": event.kind, "title": event.title, "starts_at": event.starts_at, "ends_at": event.ends_at,
              "capacity": event.capacity, "online": event.online, "venue": event.venue}
-    gathering = await ctx.session.get(Gathering, event.event_id)
-    if gathering is None:
-        gathering = Gathering(id=event.event_id, published_at=at, cancelled_at=None, **facts)
-        ctx.session.add(gathering)
-    else:
-        for key, value in facts.items():
-            setattr(gathering, key, value)
+    gathering = await _latest(ctx.session, Gathering, event.event_id, facts, at)
+    if isinstance(event, forum.EventPublished):
+        gathering.published_at = min(gathering.published_at, at)
     if isinstance(event, forum.EventCancelled):
         gathering.cancelled_at = at
 
@@ -172,17 +186,13 @@ async def on_program(event: matching.ProgramPublished, ctx: Context) -> None:
     facts = {"member_id": event.member_id, "title": event.title, "municipality_code": event.municipality_code,
              "municipality": event.municipality, "prefecture_code": event.prefecture_code,
              "capacity": event.capacity, "starts_on": event.starts_on, "ends_on": event.ends_on}
-    program = await ctx.session.get(Program, event.program_id)
-    if program is None:
-        program = Program(id=event.program_id, published_at=event.at, closed_at=None, **facts)
-        ctx.session.add(program)
-    else:
-        for key, value in facts.items():
-            setattr(program, key, value)
+    program = await _latest(ctx.session, Program, event.program_id, facts, event.at)
+    if not isinstance(event, matching.ProgramClosed):
+        program.published_at = min(program.published_at, event.at)
     closed = isinstance(event, matching.ProgramClosed) or (
         isinstance(event, matching.ProgramImported) and event.status in ("closed", "done"))
     if closed:
-        program.closed_at = program.closed_at or event.at
+        program.closed_at = min(program.closed_at or event.at, event.at)
 
 
 @projects(matching.ParticipationRecorded, matching.ParticipationImported)

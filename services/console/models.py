@@ -77,6 +77,7 @@ class Gathering(Base):
     online: Mapped[bool]
     venue: Mapped[str | None] = mapped_column(String(300))
     published_at: Mapped[datetime]
+    facts_at: Mapped[datetime]  # when the facts above were published: an older event never overwrites them
     cancelled_at: Mapped[datetime | None]
 
 
@@ -108,6 +109,7 @@ class Program(Base):
     starts_on: Mapped[date]
     ends_on: Mapped[date]
     published_at: Mapped[datetime]
+    facts_at: Mapped[datetime]  # when the facts above were published: an older event never overwrites them
     closed_at: Mapped[datetime | None]
 
 

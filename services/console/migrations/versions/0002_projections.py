@@ -51,6 +51,7 @@ def upgrade() -> None:
     sa.Column('online', sa.Boolean(), nullable=False),
     sa.Column('venue', sa.String(length=300), nullable=True),
     sa.Column('published_at', kit.db.types.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('facts_at', kit.db.types.UTCDateTime(timezone=True), nullable=False),
     sa.Column('cancelled_at', kit.db.types.UTCDateTime(timezone=True), nullable=True),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_gatherings'))
     )
@@ -97,6 +98,7 @@ def upgrade() -> None:
     sa.Column('starts_on', sa.Date(), nullable=False),
     sa.Column('ends_on', sa.Date(), nullable=False),
     sa.Column('published_at', kit.db.types.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('facts_at', kit.db.types.UTCDateTime(timezone=True), nullable=False),
     sa.Column('closed_at', kit.db.types.UTCDateTime(timezone=True), nullable=True),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_programs'))
     )

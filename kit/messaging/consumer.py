@@ -54,6 +54,12 @@ async def _parse(msg: Msg) -> NatsMessage:
                        correlation_id=event_id)
 
 
+def _stream_sequence(raw: Msg) -> int | None:
+    """The message's place in its stream (None for a message without JetStream metadata)."""
+    position = getattr(raw.metadata, "sequence", None)
+    return position.stream if position is not None else None
+
+
 async def _raw_body(message: NatsMessage) -> bytes:
     """Skip FastStream's JSON decoding: the envelope is parsed once, by Pydantic."""
     return message.body
@@ -79,9 +85,7 @@ class SubscriptionBinding:
         except ValidationError as exc:
             await self._dead_letter(message, "", f"unparseable envelope: {exc}", deliveries)
             return
-        position = getattr(raw.metadata, "sequence", None)
-        sequence = position.stream if position is not None else None
-        future = self.applier.submit(self.sub, envelope, deliveries, sequence)
+        future = self.applier.submit(self.sub, envelope, deliveries, _stream_sequence(raw))
         self._inflight.add(future)
         future.add_done_callback(lambda done: self._on_applied(_Settled(message, envelope, deliveries, done)))
 
@@ -123,6 +127,7 @@ class SubscriptionBinding:
         raw, sub = message.raw_message, self.sub
         assert self.dlq is not None, "binding started without a DLQ"
         await self.dlq.send(consumer=sub.name, subject=raw.subject, data=raw.data, headers=raw.headers,
+                            sequence=_stream_sequence(raw) or 0,
                             event_id=event_id or (raw.headers or {}).get("Nats-Msg-Id", "unknown"),
                             error=error, deliveries=deliveries)
         metrics.DEAD_LETTERED.labels(sub.service, sub.name).inc()

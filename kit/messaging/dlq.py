@@ -47,12 +47,15 @@ class DeadLetters:
         self.naming = naming
 
     async def send(self, *, consumer: str, subject: str, data: bytes, headers: dict[str, str] | None,
-                   event_id: str, error: str, deliveries: int) -> None:
+                   event_id: str, error: str, deliveries: int, sequence: int = 0) -> None:
+        """`sequence`: the failed message's place in its stream. It is part of the dead letter's id, so a
+        replayed message that fails again (a new stream message) is dead-lettered again, not dropped
+        by JetStream's duplicate window as the same dead letter."""
         dlq_headers = {k: v for k, v in (headers or {}).items() if k != "Nats-Msg-Id"}
         dlq_headers.update({
             H_CONSUMER: consumer, H_SUBJECT: subject, H_ERROR: error_text(error),
             H_DELIVERIES: str(deliveries), H_EVENT_ID: event_id,
-            "Nats-Msg-Id": f"dlq:{consumer}:{event_id}:{deliveries}",
+            "Nats-Msg-Id": f"dlq:{consumer}:{event_id}:{sequence}:{deliveries}",
         })
         await self.js.publish(self.naming.dlq_subject(consumer), data, headers=dlq_headers)
 

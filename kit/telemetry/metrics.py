@@ -40,6 +40,15 @@ EVENT_LOOP_LAG = Histogram(
     buckets=(0.001, 0.005, 0.01, 0.02, 0.05, 0.1, 0.25, 0.5, 1.0),
 )
 READY = Gauge("kakawari_ready", "1 when the service's database and NATS are ready", ["service"])
+# Every request to a service (probes and scrapes aside), recorded by the host's HTTP stack (kit.web.http_stack).
+HTTP_STATUS_CLASSES = ("1xx", "2xx", "3xx", "4xx", "5xx")
+HTTP_REQUESTS = Counter(
+    "kakawari_http_requests_total", "HTTP requests answered, by status class (1xx … 5xx)", ["service", "status_class"]
+)
+HTTP_REQUEST_SECONDS = Histogram(
+    "kakawari_http_request_seconds", "Time from a request's arrival to the start of its response", ["service"],
+    buckets=(0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0),
+)
 
 
 def render() -> tuple[bytes, str]:

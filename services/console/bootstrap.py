@@ -13,6 +13,7 @@ from kit.messaging.unit_of_work import UnitOfWorkFactory
 from kit.service import ServiceCore
 from kit.web.sessions import SessionCodec
 from services.console.live import Live
+from services.console.system.service import SystemMonitor
 
 
 @dataclass(frozen=True)
@@ -24,12 +25,17 @@ class ConsoleDeps:
     dead_letters: Callable[[], DeadLetters | None]
     targets: dict[str, str]  # every service's base URL, for its /readyz and /metrics
     trace_url: str | None  # a trace viewer's address with {trace_id}
+    system: SystemMonitor  # the one monitor: each look compares with the one before it
     live: Live = field(default_factory=Live)
 
 
 def bootstrap(core: ServiceCore) -> ConsoleDeps:
     settings = core.settings
+    naming = Naming(settings.namespace)
+    targets = {name: settings.target_for(name) for name in settings.services}
     return ConsoleDeps(
         uow=core.uow, sessions=SessionCodec(secret=settings.secret_key, secure=settings.production),
-        naming=Naming(settings.namespace), jetstream=core.jetstream, dead_letters=core.dead_letters,
-        targets={name: settings.target_for(name) for name in settings.services}, trace_url=settings.trace_url)
+        naming=naming, jetstream=core.jetstream, dead_letters=core.dead_letters, targets=targets,
+        trace_url=settings.trace_url,
+        system=SystemMonitor(targets=targets, naming=naming, jetstream=core.jetstream,
+                             dead_letters=core.dead_letters, trace_url=settings.trace_url))

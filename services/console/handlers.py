@@ -33,6 +33,7 @@ from services.console.models import (
     SmallBase,
     Suppression,
 )
+from services.console.system.domain.messaging import trace_id
 
 router: EventRouter[ConsoleDeps] = EventRouter("console")
 Context = HandlerContext[ConsoleDeps]
@@ -73,10 +74,9 @@ async def _checkpoint(ctx: Context) -> None:
     row.sequence, row.applied, row.updated_at = max(row.sequence, sequence), row.applied + 1, utcnow()
 
 
-def trace_id(ctx: Context) -> str | None:
-    """The W3C trace id the event travelled in (`00-<trace id>-<span id>-<flags>`)."""
-    parts = (ctx.envelope.traceparent or "").split("-")
-    return parts[1] if len(parts) == 4 else None
+def _trace_id(ctx: Context) -> str | None:
+    """The W3C trace id the event travelled in, for the page's link to its trace."""
+    return trace_id(ctx.envelope.traceparent)
 
 
 Dated = TypeVar("Dated", Gathering, Program)
@@ -225,7 +225,7 @@ async def on_delivery(event: notify.DeliverySent, ctx: Context) -> None:
         failed: notify.DeliveryFailed = event
         state, reason = failed.state, failed.reason
     ctx.session.add(DeliveryState(delivery_id=event.delivery_id, channel=event.channel, template=event.template,
-                                  state=state, reason=reason, at=event.at, trace_id=trace_id(ctx)))
+                                  state=state, reason=reason, at=event.at, trace_id=_trace_id(ctx)))
 
 
 @projects(notify.AddressSuppressed)
@@ -233,4 +233,4 @@ async def on_address_suppressed(event: notify.AddressSuppressed, ctx: Context) -
     """An address hard-bounced and is suppressed."""
     if await ctx.session.get(Suppression, event.address_hash) is None:
         ctx.session.add(Suppression(address_hash=event.address_hash, reason=event.reason, at=event.at,
-                                    trace_id=trace_id(ctx)))
+                                    trace_id=_trace_id(ctx)))

@@ -20,6 +20,7 @@ import psutil
 import pytest
 from typer.testing import CliRunner
 
+from kakawari import catalog
 from kakawari.cli import app as cli
 from kit.dev.nats_server import free_port
 from kit.messaging.dlq import DeadLetters
@@ -70,7 +71,7 @@ def test_all_in_one_starts_serves_and_stops_cleanly_on_sigint(env: dict[str, str
         try:
             took = wait_ready(f"http://127.0.0.1:{port}", 60, process)
             body = httpx.get(f"http://127.0.0.1:{port}/readyz").json()
-            assert set(body["services"]) == {"registry", "forum", "matching", "notify"}, round_
+            assert set(body["services"]) == set(catalog.SERVICE_NAMES), round_
             home = httpx.get(f"http://127.0.0.1:{port}/")
             assert home.status_code == 307 and home.headers["location"] == "/registry/"
             assert httpx.get(f"http://127.0.0.1:{port}/registry/").status_code == 200

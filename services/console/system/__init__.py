@@ -1,0 +1,1 @@
+"""The system dashboard: each service's health, consumers, outbox, HTTP traffic and dead letters."""

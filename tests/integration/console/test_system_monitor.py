@@ -1,0 +1,50 @@
+"""The system dashboard's look at services that are not well: one that says it is not ready (and
+whose metrics fail), one that does not answer at all, one whose address is no URL, and NATS not
+connected yet. Looks asked for
+together share one."""
+
+from __future__ import annotations
+
+import asyncio
+
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import JSONResponse, PlainTextResponse, Response
+from starlette.routing import Route
+
+from kit.dev.nats_server import free_port
+from kit.messaging.subjects import Naming
+from services.console.system.service import NOT_CONNECTED, SystemMonitor
+from tests.support.servers import uvicorn_serving
+
+LOOKS = 0
+
+
+async def readyz(request: Request) -> Response:
+    global LOOKS
+    LOOKS += 1
+    await asyncio.sleep(0.05)  # long enough for a second look to arrive while this one is under way
+    return JSONResponse({"service": "ailing", "ready": False, "database": True, "nats": False}, status_code=503)
+
+
+async def metrics(request: Request) -> Response:
+    return PlainTextResponse("boom", status_code=500)
+
+
+async def test_a_look_at_services_that_are_not_well() -> None:
+    ailing = Starlette(routes=[Route("/ailing/readyz", readyz), Route("/ailing/metrics", metrics)])
+    async with uvicorn_serving(ailing, free_port()) as url:
+        monitor = SystemMonitor(
+            targets={"ailing": f"{url}/ailing", "gone": f"http://127.0.0.1:{free_port()}/gone",
+                     "typo": "http://[not a host/typo"},
+            naming=Naming("t0"), jetstream=lambda: None, dead_letters=lambda: None, trace_url=None)
+        first, second = await asyncio.gather(monitor.overview(), monitor.overview())
+    assert first is second and LOOKS == 1  # the second look shared the first
+    sick, gone, typo = first.services
+    assert (sick.health.state, sick.health.reason) == ("not_ready", "nats down")
+    assert sick.outbox is None and sick.traffic is None and "500" in (sick.metrics_error or "")
+    assert gone.health.state == "unreachable" and (gone.health.reason or "").startswith("ConnectError")
+    assert typo.health.state == "unreachable" and typo.metrics_error  # a misconfigured target, not a 500
+    assert first.health == "down"
+    assert first.consumers == [] and first.consumers_error == NOT_CONNECTED
+    assert first.dead_letters == [] and first.dead_letters_total == 0 and first.dead_letters_error == NOT_CONNECTED

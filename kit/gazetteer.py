@@ -1,5 +1,6 @@
-"""The official list of local governments (全国地方公共団体コード with coordinates), shared
-reference data: the registry looks members up in it, matching places programs with it. Read once.
+"""The official list of local governments (全国地方公共団体コード with coordinates) and the
+regional blocks they fall in, shared reference data: the registry looks members up in it,
+matching places programs with it, the console labels its figures by block. Read once.
 
 It is kit data rather than one service's because a service never imports another; each
 service builds its own view (the registry's `Gazetteer` search index) from these rows.
@@ -12,8 +13,36 @@ import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import NamedTuple
 
 CSV_PATH = Path(__file__).parent / "data" / "municipalities.csv"
+
+
+class Block(NamedTuple):
+    """A regional block; `prefecture_codes` is the range of 2-digit prefecture codes."""
+
+    block_id: str
+    name_ja: str
+    name_en: str
+    prefecture_codes: range
+
+
+# Ordered north to south; the ranges tile 1..47 with no gaps.
+BLOCKS: list[Block] = [
+    Block("hokkaido_tohoku", "北海道・東北", "Hokkaido & Tohoku", range(1, 8)),
+    Block("kanto", "関東", "Kanto", range(8, 15)),
+    Block("hokuriku_tokai", "北陸・東海", "Hokuriku & Tokai", range(15, 25)),
+    Block("kinki", "近畿", "Kinki", range(25, 31)),
+    Block("chugoku_shikoku", "中国・四国", "Chugoku & Shikoku", range(31, 40)),
+    Block("kyushu_okinawa", "九州・沖縄", "Kyushu & Okinawa", range(40, 48)),
+]
+
+
+def block_for_prefecture_code(pc: int) -> Block:
+    for block in BLOCKS:
+        if pc in block.prefecture_codes:
+            return block
+    raise ValueError(f"prefecture code out of range 1..47: {pc}")
 
 
 @dataclass(frozen=True, slots=True)

@@ -2,9 +2,9 @@
 forums (北海道・東北, 北陸・東海, 中国・四国; in person, autumn to winter), the online national
 forum in winter, and a monthly かかわりカフェ, with believable attendance.
 
-Built in memory from a fixed seed and bulk-inserted by seed.py as history, not news: no events
-are emitted, so nobody is mailed. Past gatherings have check-ins and no-shows; upcoming ones
-are partly filled, one of them to its waitlist.
+Built in memory from a fixed seed and bulk-inserted by seed.py as history, not news: no signup
+news is emitted, so nobody is mailed (only facts for the read models). Past gatherings have
+check-ins and no-shows; upcoming ones are partly filled, one of them to its waitlist.
 """
 
 from __future__ import annotations

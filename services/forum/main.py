@@ -24,8 +24,8 @@ SERVICE: ServiceDefinition[ForumDeps] = ServiceDefinition(
     produces=[
         contracts.EventPublished, contracts.EventUpdated, contracts.EventCancelled, contracts.SignupRequested,
         contracts.SignupConfirmed, contracts.SignupWaitlisted, contracts.SignupPromoted, contracts.SignupCancelled,
-        contracts.SignupCheckedIn, contracts.LotteryDrawn, contracts.ReminderDue, contracts.BoothApplied,
-        contracts.BoothApproved, contracts.MeetingBooked,
+        contracts.SignupCheckedIn, contracts.SignupImported, contracts.LotteryDrawn, contracts.ReminderDue,
+        contracts.BoothApplied, contracts.BoothApproved, contracts.MeetingBooked,
     ],
     workers=lambda deps: [deps.scheduler, deps.holds],
     seed=seed,

@@ -18,9 +18,9 @@ from uuid import UUID
 from faker import Faker
 
 from kit.demo import demo_member_id
+from kit.gazetteer import BLOCKS
 from kit.messaging.envelope import new_event_id
 from services.registry.domain.kinds import MemberKind, RmoLegalForm
-from services.registry.domain.lg_code import BLOCKS
 from services.registry.domain.local_government import Gazetteer, LocalGovernment
 from services.registry.membership.domain.corporate_number import make_corporate_number
 

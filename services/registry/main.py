@@ -28,8 +28,8 @@ SERVICE: ServiceDefinition[RegistryDeps] = ServiceDefinition(
     migrations=HERE / "migrations",
     produces=[
         contracts.MemberApplied, contracts.MemberApproved, contracts.MemberRejected, contracts.MemberReturned,
-        contracts.MemberSuspended, contracts.MemberWithdrawn, contracts.MemberUpdated, contracts.StaffInvited,
-        contracts.LoginLinkRequested, contracts.PersonErased,
+        contracts.MemberSuspended, contracts.MemberWithdrawn, contracts.MemberUpdated, contracts.MemberImported,
+        contracts.SmallBaseRegistered, contracts.StaffInvited, contracts.LoginLinkRequested, contracts.PersonErased,
     ],
     pages=pages,
     seed=seed,

@@ -1,21 +1,30 @@
 """Demo data for `make up`: idempotent, so a second start changes nothing.
 
-The demo memberships are history, not news: they are bulk-inserted with their
-past history rows and emit NO outbox events, so 557 "approved" mails are not
-sent on first start and subscribers are not flooded with stale facts.
+The demo memberships are history, not news: they are bulk-inserted with their past history
+rows and emit no `registry.member.*` news, so 557 "approved" mails are not sent on first start.
+The read models still need them, so the same transaction tells them as facts: one
+`registry.member.imported` per member (its dated history) and one `registry.small_base.registered`
+per base, which only the console subscribes to.
 """
 
 from __future__ import annotations
+
+from collections import defaultdict
+from typing import Any
+from uuid import UUID
 
 from sqlalchemy import insert, select
 
 from kit.db.types import utcnow
 from kit.messaging.envelope import new_event_id
+from kit.messaging.unit_of_work import UnitOfWork
 from kit.web.auth import MEMBER_ADMIN, OPERATOR
 from services.registry.access.domain.passwords import hash_password
 from services.registry.bootstrap import RegistryDeps
-from services.registry.demo import HIDA, build_demo, demo_bases
+from services.registry.demo import HIDA, DemoData, build_demo, demo_bases
+from services.registry.membership.service.history import imported
 from services.registry.models import Member, MemberHistory, SmallBase, User
+from services.registry.small_bases.service import registered
 
 OPERATOR_EMAIL = "operator@kakawari-lab.example.jp"
 OPERATOR_PASSWORD = "kakawari-operator-2026"
@@ -38,10 +47,24 @@ async def seed(deps: RegistryDeps) -> None:
         if await tx.session.scalar(select(Member.id).limit(1)) is not None:
             return  # members exist: demo already seeded, or real data
         data = build_demo(deps.gazetteer)
+        bases = demo_bases(data, deps.gazetteer)
         await tx.session.execute(insert(Member), data.members)
         await tx.session.execute(insert(MemberHistory), data.history)
-        await tx.session.execute(insert(SmallBase), demo_bases(data, deps.gazetteer))
+        await tx.session.execute(insert(SmallBase), bases)
+        tell_read_models(tx, data, bases)
         tx.session.add(User(id=new_event_id(), email=HIDA_ADMIN_EMAIL, display_name="飛騨市 関係人口担当",
                             role=MEMBER_ADMIN, member_id=data.by_code[HIDA],
                             password_hash=hash_password(HIDA_ADMIN_PASSWORD), created_at=utcnow()))
         await tx.commit()
+
+
+def tell_read_models(tx: UnitOfWork, data: DemoData, bases: list[dict[str, Any]]) -> None:
+    """The demo as facts, in the seed's transaction: the rows are inserted in bulk, so the events are
+    built from unsaved copies of them by the same functions the use cases use."""
+    steps: dict[UUID, list[MemberHistory]] = defaultdict(list)
+    for row in data.history:
+        steps[row["member_id"]].append(MemberHistory(**row))
+    for row in data.members:
+        tx.emit(imported(Member(**row), steps[row["id"]]))
+    for row in bases:
+        tx.emit(registered(SmallBase(**row)))

@@ -20,6 +20,7 @@ from kit.contracts.base import Locale
 from kit.contracts.forum import (
     SignupCancelled,
     SignupConfirmed,
+    SignupImported,
     SignupPromoted,
     SignupRequested,
     SignupWaitlisted,
@@ -222,6 +223,14 @@ def facts(links: SignupLinks, event: Event, signup: Signup, *, manage_url: str |
             "ends_at": event.ends_at, "email": signup.email, "name": signup.name, "member_id": signup.member_id,
             "locale": signup.locale, "manage_url": manage_url or links.manage_url(signup.id), "online": event.online,
             "venue": event.venue, "sequence": event.sequence}
+
+
+def imported(signup: Signup, waitlist_position: int | None) -> SignupImported:
+    """A signup from before the platform with its dated states: facts for the read models, nobody is told."""
+    dated = [at for at in (signup.created_at, signup.cancelled_at, signup.checked_in_at) if at is not None]
+    return SignupImported(signup_id=signup.id, event_id=signup.event_id, member_id=signup.member_id,
+                          status=signup.status, signed_up_at=signup.created_at, waitlist_position=waitlist_position,
+                          cancelled_at=signup.cancelled_at, checked_in_at=signup.checked_in_at, at=max(dated))
 
 
 def _announce(tx: UnitOfWork, links: SignupLinks, event: Event, signup: Signup, position: int | None, *,

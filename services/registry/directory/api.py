@@ -8,10 +8,10 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query
 
+from kit.gazetteer import BLOCKS
 from services.registry.directory import service
 from services.registry.directory.schemas import DirectoryPage, LocalGovernmentRead, StatsRead
 from services.registry.domain.kinds import MemberKind
-from services.registry.domain.lg_code import BLOCKS
 from services.registry.membership.schemas import MAX_TAGS, TAG_LENGTH
 from services.registry.web.deps import Deps
 

@@ -6,12 +6,12 @@ from collections import Counter
 from datetime import date
 
 from kit.db.types import utcnow
+from kit.gazetteer import BLOCKS
 from kit.messaging.unit_of_work import UnitOfWorkFactory
 from services.registry.directory import repository as repo
 from services.registry.directory.domain.as_of import MEMBER_STATUSES, check_as_of, end_of_day_jst, today_jst
 from services.registry.directory.schemas import DirectoryEntry, DirectoryPage, StatsRead
 from services.registry.domain.kinds import MemberKind
-from services.registry.domain.lg_code import BLOCKS
 from services.registry.domain.local_government import Gazetteer
 from services.registry.membership.repository import MemberFilter, member_page
 

@@ -1,41 +1,12 @@
-"""全国地方公共団体コード (6 digits incl. check digit) and regional blocks."""
+"""全国地方公共団体コード (6 digits incl. check digit). The regional blocks are the kit's (`kit.gazetteer`)."""
 
 from __future__ import annotations
-
-from typing import NamedTuple
 
 from kit.errors import FieldProblem, ValidationFailed
 from services.registry.domain.text import nfkc
 
 CODE_FIELD = "local_government_code"
 _WEIGHTS = (6, 5, 4, 3, 2)
-
-
-class Block(NamedTuple):
-    """A regional block; `prefecture_codes` is the range of 2-digit prefecture codes."""
-
-    block_id: str
-    name_ja: str
-    name_en: str
-    prefecture_codes: range
-
-
-# Ordered north to south; the ranges tile 1..47 with no gaps.
-BLOCKS: list[Block] = [
-    Block("hokkaido_tohoku", "北海道・東北", "Hokkaido & Tohoku", range(1, 8)),
-    Block("kanto", "関東", "Kanto", range(8, 15)),
-    Block("hokuriku_tokai", "北陸・東海", "Hokuriku & Tokai", range(15, 25)),
-    Block("kinki", "近畿", "Kinki", range(25, 31)),
-    Block("chugoku_shikoku", "中国・四国", "Chugoku & Shikoku", range(31, 40)),
-    Block("kyushu_okinawa", "九州・沖縄", "Kyushu & Okinawa", range(40, 48)),
-]
-
-
-def block_for_prefecture_code(pc: int) -> Block:
-    for block in BLOCKS:
-        if pc in block.prefecture_codes:
-            return block
-    raise ValueError(f"prefecture code out of range 1..47: {pc}")
 
 
 def check_digit(first5: str) -> int:

@@ -11,13 +11,8 @@ from dataclasses import dataclass
 from typing import Literal
 
 from kit.errors import NotFound
-from services.registry.domain.lg_code import (
-    BLOCKS,
-    CODE_FIELD,
-    block_for_prefecture_code,
-    normalise_code,
-    validate_code_format,
-)
+from kit.gazetteer import BLOCKS, block_for_prefecture_code
+from services.registry.domain.lg_code import CODE_FIELD, normalise_code, validate_code_format
 from services.registry.domain.text import nfkc, search_key
 
 LgKind = Literal["prefecture", "municipality"]

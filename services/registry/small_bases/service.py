@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from uuid import UUID
 
+from kit.contracts.registry import SmallBaseRegistered
 from kit.db.types import utcnow
 from kit.errors import FieldProblem, NotFound, ValidationFailed
 from kit.jst import JST
@@ -39,6 +40,13 @@ def _municipality(gazetteer: Gazetteer, code: str) -> LocalGovernment:
             en="This code is not in the official list of local governments.")]) from exc
 
 
+def registered(base: SmallBase) -> SmallBaseRegistered:
+    """A base on the platform, counted against the national target (the console's figure)."""
+    return SmallBaseRegistered(small_base_id=base.id, member_id=base.member_id, name=base.name,
+                               municipality_code=base.municipality_code, prefecture_code=base.prefecture_code,
+                               opened_on=base.opened_on, at=base.created_at)
+
+
 async def register_base(*, uow: UnitOfWorkFactory, gazetteer: Gazetteer, member_id: UUID, actor: Principal,
                         data: SmallBaseCreate) -> SmallBase:
     actor.require_member(member_id)
@@ -56,6 +64,7 @@ async def register_base(*, uow: UnitOfWorkFactory, gazetteer: Gazetteer, member_
                          prefecture_code=lg.prefecture_code, services=list(data.services),
                          operator_member_id=rmo_id, opened_on=data.opened_on, created_at=utcnow())
         tx.session.add(base)
+        tx.emit(registered(base))
         record_audit(tx, actor, "small_base.register", "member", member.id, name=data.name)
         await tx.commit()
     return base

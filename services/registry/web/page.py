@@ -12,10 +12,10 @@ from typing import Annotated
 
 from fastapi import Depends
 
+from kit.gazetteer import BLOCKS
 from kit.web.page import PageContext, page_dependency
 from services.registry.bootstrap import RegistryDeps
 from services.registry.domain.kinds import KIND_LABELS, LEGAL_FORM_LABELS
-from services.registry.domain.lg_code import BLOCKS
 
 _TAG_SEPARATORS = re.compile(r"[,、，\s]+")
 

@@ -7,7 +7,6 @@ unaccepted offers expire to the next in line (double opt-in)."""
 from __future__ import annotations
 
 import asyncio
-import json
 from collections.abc import AsyncIterator, Callable
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from dataclasses import dataclass, fields, replace
@@ -20,7 +19,6 @@ import pytest
 from sqlalchemy import select, update
 
 from kit.config import Settings
-from kit.contracts.base import EventContract
 from kit.contracts.forum import (
     LotteryDrawn,
     ReminderDue,
@@ -43,6 +41,7 @@ from services.forum.main import SERVICE
 from services.forum.models import Event, ScheduledJob, Signup
 from services.forum.schedule.jobs import DueJob, ExpiredHold, HoldExpiry, ScheduledWork, holds, scheduler
 from services.forum.schedule.service import plan
+from tests.integration.forum.conftest import emitted
 from tests.support.platform import RunningPlatform, running_platform, upgrade_async
 from tests.support.servers import wait_for
 from tests.support.sessions import bearer, person
@@ -115,15 +114,6 @@ async def set_signup(platform: RunningPlatform, signup_id: str, **values: Any) -
     async with platform["forum"].uow() as tx:
         await tx.session.execute(update(Signup).where(Signup.id == UUID(signup_id)).values(**values))
         await tx.commit()
-
-
-async def emitted(platform: RunningPlatform, contract: type[EventContract]) -> list[dict[str, Any]]:
-    """The payloads of `contract` in forum's outbox, oldest first."""
-    outbox = platform["forum"].definition.tables.outbox
-    async with platform["forum"].uow.read() as session:
-        rows = await session.scalars(select(outbox.c.envelope).where(
-            outbox.c.event_type == contract.versioned_type()).order_by(outbox.c.created_at))
-        return [json.loads(row)["payload"] for row in rows]
 
 
 async def status(platform: RunningPlatform, signup: dict[str, Any]) -> dict[str, Any]:

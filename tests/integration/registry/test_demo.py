@@ -1,16 +1,24 @@
-"""Demo data: fast, idempotent, silent (no outbox events), and the official figures on 2026-04-01."""
+"""Demo data: fast, idempotent, told to the read models as facts but never as news, and the official
+figures on 2026-04-01."""
 
 from __future__ import annotations
 
 import re
 import time
+from collections import Counter
 from collections.abc import AsyncIterator
+from datetime import datetime
 
 import pytest
 
+from kit.demo import demo_member_id
+from services.registry.demo import FIRST_DAY, HIDA, LOCAL_GOVERNMENTS, ORGANISATIONS
 from services.registry.seed import HIDA_ADMIN_EMAIL, HIDA_ADMIN_PASSWORD, seed
 from tests.integration.registry.conftest import API, Api, outbox
 from tests.support.platform import RunningPlatform, running_platform
+
+IMPORTED, REGISTERED = "registry.member.imported.v1", "registry.small_base.registered.v1"
+APRIL = datetime.fromisoformat("2026-04-01T00:00:00+09:00")
 
 
 @pytest.fixture(scope="module", params=["sqlite", "postgresql"])
@@ -27,7 +35,9 @@ async def test_demo_figures_on_2026_04_01(demo: RunningPlatform) -> None:
     started = time.perf_counter()
     await seed(demo["registry"].deps)
     assert time.perf_counter() - started < 5
+    told = await outbox(demo)
     await seed(demo["registry"].deps)  # idempotent: a second start adds nothing
+    assert await outbox(demo) == told
     r = await demo.client.get(f"{API}/stats", params={"as_of": "2026-04-01"})
     assert r.status_code == 200
     figures = r.json()
@@ -35,7 +45,36 @@ async def test_demo_figures_on_2026_04_01(demo: RunningPlatform) -> None:
     assert all(n > 0 for n in figures["by_block"].values())
     earlier = (await demo.client.get(f"{API}/stats", params={"as_of": "2024-03-31"})).json()
     assert earlier["total"] == 0
-    assert await outbox(demo) == []  # historical data is not news
+    # Historical data is not news: facts for the read models only, which nobody but the console takes.
+    assert Counter(e["type"] for e in told) == {IMPORTED: LOCAL_GOVERNMENTS + ORGANISATIONS, REGISTERED: 3}
+
+
+async def test_every_demo_member_is_imported_with_its_dated_history(demo: RunningPlatform) -> None:
+    await seed(demo["registry"].deps)
+    imported = [e for e in await outbox(demo) if e["type"] == IMPORTED]
+    lgs = [e for e in imported if e["kind"] in ("prefecture", "municipality")]
+    assert (len(imported), len(lgs), len({e["member_id"] for e in imported})) == (557, 275, 557)
+    for event in imported:
+        steps = [(step["status"], datetime.fromisoformat(step["at"])) for step in event["history"]]
+        assert [status for status, _ in steps] == ["submitted", "approved", "active"], event["name"]
+        assert [at for _, at in steps] == sorted(at for _, at in steps)
+        assert steps[1][1] < APRIL and event["status"] == "active" and event["at"] == event["history"][-1]["at"]
+        assert event["prefecture_code"] and len(event["prefecture_code"]) == 2
+        if event in lgs:
+            assert event["municipality_code"][:2] == event["prefecture_code"]
+        else:
+            assert event["municipality_code"] is None
+    [hida] = [e for e in imported if e["member_id"] == str(demo_member_id(HIDA))]
+    assert (hida["name"], hida["municipality_code"], hida["prefecture_code"]) == ("岐阜県飛騨市", HIDA, "21")
+
+
+async def test_every_demo_small_base_is_registered(demo: RunningPlatform) -> None:
+    await seed(demo["registry"].deps)
+    registered = [e for e in await outbox(demo) if e["type"] == REGISTERED]
+    assert len(registered) == len({e["small_base_id"] for e in registered}) == 3
+    assert {(e["member_id"], e["municipality_code"], e["prefecture_code"]) for e in registered} == {
+        (str(demo_member_id(HIDA)), HIDA, "21")}
+    assert all(datetime.fromisoformat(e["at"]) == FIRST_DAY and e["opened_on"] for e in registered)
 
 
 async def test_demo_accounts_and_directory(demo: RunningPlatform) -> None:

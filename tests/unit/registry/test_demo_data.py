@@ -9,8 +9,8 @@ from typing import Any
 
 import pytest
 
+from kit.gazetteer import block_for_prefecture_code
 from services.registry.demo import FREE_CODE, HIDA, LOCAL_GOVERNMENTS, ORGANISATIONS, DemoData, build_demo, demo_bases
-from services.registry.domain.lg_code import block_for_prefecture_code
 from services.registry.domain.local_government import Gazetteer
 
 LG_KINDS = ("prefecture", "municipality")

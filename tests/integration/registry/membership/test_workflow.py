@@ -13,7 +13,7 @@ from services.registry.membership.domain.workflow import ALL_TRANSITIONS, REQUIR
 from services.registry.membership.schemas import MemberApplicationCreate
 from services.registry.membership.service import records, review
 from services.registry.membership.service.applications import create_application
-from tests.integration.registry.conftest import API, Api, Ids, admin_of_new_member, company, outbox
+from tests.integration.registry.conftest import API, Api, Ids, admin_of_new_member, company, municipality, outbox
 from tests.support.platform import RunningPlatform
 
 OP = Principal(user_id=UUID(int=1), email="op@example.jp", role=OPERATOR)
@@ -102,3 +102,19 @@ async def test_over_http_illegal_is_409_and_returned_can_be_edited_and_resubmitt
     history = (await c.get(f"{API}/members/{member_id}/history", headers=applicant)).json()
     assert [h["action"] for h in history] == ["submit", "return_for_changes", "update", "submit"]
     assert history[1]["note"] == "法人名を正式名称で" and history[1]["actor_email"]
+
+
+async def test_member_events_carry_the_members_home(registry: RunningPlatform, api: Api, ids: Ids) -> None:
+    """The console places every member by its prefecture (and a local government by its own code)."""
+    op = await api.operator()
+    town, _ = await admin_of_new_member(registry, api, municipality(ids, "home-town@example.jp"))
+    firm, _ = await admin_of_new_member(registry, api, company(ids, "home-firm@example.jp", "株式会社ホーム"))
+    for member_id in (town, firm):
+        r = await api.client.post(f"{API}/members/{member_id}/approve", headers=op)
+        assert r.status_code == 200, r.text
+    code = (await api.client.get(f"{API}/members/{town}", headers=op)).json()["local_government_code"]
+    told = {member_id: [(e["type"], e["prefecture_code"], e["municipality_code"]) for e in await outbox(registry)
+                        if e.get("member_id") == member_id and e["type"] in EVENT.values()]
+            for member_id in (town, firm)}
+    assert told[town] == [(EVENT[verb], code[:2], code) for verb in ("applied", "approved")]
+    assert told[firm] == [(EVENT[verb], None, None) for verb in ("applied", "approved")]

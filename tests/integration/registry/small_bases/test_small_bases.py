@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tests.integration.registry.conftest import API, Api, Ids, admin_of_new_member, municipality
+from tests.integration.registry.conftest import API, Api, Ids, admin_of_new_member, municipality, outbox
 from tests.support.platform import RunningPlatform
 
 
@@ -19,6 +19,10 @@ async def test_small_bases(registry: RunningPlatform, api: Api, ids: Ids) -> Non
                         ({"name": "x", "municipality_code": "210005"}, "municipality_code")):
         r = await c.post(f"{API}/members/{member_id}/small-bases", headers=admin, json=body)
         assert r.status_code == 422 and r.json()["errors"][0]["field"] == field, r.text
+    [told] = [e for e in await outbox(registry) if e["type"] == "registry.small_base.registered.v1"
+              and e["member_id"] == member_id]  # once, and not for the refused ones
+    assert (told["small_base_id"], told["name"], told["municipality_code"], told["prefecture_code"],
+            told["opened_on"]) == (ok.json()["id"], "ふれあい拠点", code, code[:2], "2024-04-01")
     figures = (await c.get(f"{API}/small-bases/stats")).json()
     assert figures["national_target"] == 1800 and figures["reference"]["formed"] == 1636
     assert figures["reference"]["run_by_rmo"] == 1386 and figures["total"] >= 1

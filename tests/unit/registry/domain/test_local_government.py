@@ -5,13 +5,8 @@ from __future__ import annotations
 import pytest
 
 from kit.errors import NotFound, ValidationFailed
-from services.registry.domain.lg_code import (
-    BLOCKS,
-    block_for_prefecture_code,
-    check_digit,
-    normalise_code,
-    validate_code_format,
-)
+from kit.gazetteer import BLOCKS, block_for_prefecture_code
+from services.registry.domain.lg_code import check_digit, normalise_code, validate_code_format
 from services.registry.domain.local_government import Gazetteer
 
 HIDA = "212172"

@@ -8,6 +8,7 @@ CREATE DATABASE registry OWNER kakawari;
 CREATE DATABASE forum    OWNER kakawari;
 CREATE DATABASE matching OWNER kakawari;
 CREATE DATABASE notify   OWNER kakawari;
+CREATE DATABASE console  OWNER kakawari;
 
 -- PostgreSQL 15+ no longer grants CREATE on schema public to everyone; the
 -- database owner gets it through pg_database_owner, these make it explicit.
@@ -18,4 +19,6 @@ GRANT ALL ON SCHEMA public TO kakawari;
 \connect matching
 GRANT ALL ON SCHEMA public TO kakawari;
 \connect notify
+GRANT ALL ON SCHEMA public TO kakawari;
+\connect console
 GRANT ALL ON SCHEMA public TO kakawari;

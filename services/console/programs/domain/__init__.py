@@ -1,0 +1,1 @@
+"""The programs' figures, pure: counted from plain rows as of a day."""

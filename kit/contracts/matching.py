@@ -52,6 +52,7 @@ class ProgramImported(_ProgramFacts):
     description = ("A program that predates the platform (a past season, or the demo data): facts for read models, "
                    "not news.")
     status: str  # published | closed | done
+    closed_at: datetime | None = None  # when it stopped taking people (closed or done)
 
 
 class _ApplicationFacts(EventContract):

@@ -189,10 +189,10 @@ async def on_program(event: matching.ProgramPublished, ctx: Context) -> None:
     program = await _latest(ctx.session, Program, event.program_id, facts, event.at)
     if not isinstance(event, matching.ProgramClosed):
         program.published_at = min(program.published_at, event.at)
-    closed = isinstance(event, matching.ProgramClosed) or (
-        isinstance(event, matching.ProgramImported) and event.status in ("closed", "done"))
-    if closed:
-        program.closed_at = min(program.closed_at or event.at, event.at)
+    closed_at = event.at if isinstance(event, matching.ProgramClosed) else (
+        event.closed_at if isinstance(event, matching.ProgramImported) else None)
+    if closed_at is not None:
+        program.closed_at = min(program.closed_at or closed_at, closed_at)
 
 
 @projects(matching.ParticipationRecorded, matching.ParticipationImported)

@@ -15,7 +15,8 @@ municipalities its demo programs belong to. Their ids are derived from the offic
 
 Built in memory from fixed seeds (ids are UUIDv5 of the demo's names, dates relative to `now` for
 what is still to come; only the relay round's own seed is drawn fresh) and bulk-inserted by seed.py
-as history, not news: no events, no mail.
+as history, not news: nobody is mailed. The dated facts of 2024's relations are kept beside the rows
+(`Demo.facts`, with when each was recorded), so the seed can tell read models each relation's stages.
 """
 
 from __future__ import annotations
@@ -33,7 +34,7 @@ from kit.gazetteer import LocalGovernment, local_government
 from kit.jst import JST
 from services.matching.helpers.domain.rules import PURPOSE_VERSION
 from services.matching.participation.domain.demo_plan import HIDA, KINDS, DemoPerson, DemoPlan, Kind, build_demo_plan
-from services.matching.participation.domain.facts import Participation
+from services.matching.participation.domain.facts import Fact, Participation
 from services.matching.rounds.domain.rules import seed_hash
 
 SEED = 2027
@@ -104,6 +105,7 @@ class Demo:
     rounds: list[dict[str, Any]] = field(default_factory=list)
     round_programs: list[dict[str, Any]] = field(default_factory=list)
     wishes: list[dict[str, Any]] = field(default_factory=list)
+    facts: dict[Fact, datetime] = field(default_factory=dict)  # 2024's person facts, and when each was recorded
 
 
 def member_id(code: str) -> UUID:
@@ -199,18 +201,21 @@ def _hida_year(demo: Demo, plan: DemoPlan, rng: random.Random) -> None:
             okaeshi=p.okaeshi, tags=[p.category, p.place], required=required, welcome=welcome,
             posted_by=UUID(p.host_id) if p.host_id in helper_hosts else STAFF, published_at=at(p.published_on, 10),
             taken=taken[p.id], done=True)
+    demo.facts |= {i: at(i.on, 12) for i in plan.interests}  # in the plan's order: a day's registration first
     for v in plan.participations:
         program, helper_id = programs[v.program_id], UUID(v.person_id)
         _apply(demo, program, helper_id, max(joined[v.person_id], program["published_at"]) + timedelta(hours=1))
+        demo.facts[v] = at(v.on, 18)  # the host confirms the evening of the day
         demo.participations.append({
             "id": uuid5(DEMO, f"participation/{v.program_id}/{v.person_id}"), "helper_id": helper_id,
             "activity_id": program["id"], "program_id": program["id"], "municipality_code": v.municipality_code,
-            "day": v.on, "source": v.source.value, "recorded_by": program["created_by"], "created_at": at(v.on, 18)})
+            "day": v.on, "source": v.source.value, "recorded_by": program["created_by"], "created_at": demo.facts[v]})
+    demo.facts |= {r: at(r.on, 10) for r in plan.roles}
     demo.favourites += [{"helper_id": UUID(i.person_id), "municipality_code": i.municipality_code,
-                         "prefecture_code": i.municipality_code[:2], "registered_at": at(i.on, 12)}
+                         "prefecture_code": i.municipality_code[:2], "registered_at": demo.facts[i]}
                         for i in plan.interests]
     demo.roles += [{"person_id": UUID(r.person_id), "municipality_code": r.municipality_code, "role": r.role.value,
-                    "day": r.on, "created_at": at(r.on, 10)} for r in plan.roles]
+                    "day": r.on, "created_at": demo.facts[r]} for r in plan.roles]
 
 
 def _helper(rng: random.Random, n: int, person: DemoPerson, categories: list[str], joined: datetime

@@ -25,7 +25,7 @@ SERVICE: ServiceDefinition[MatchingDeps] = ServiceDefinition(
         contracts.ProgramPublished, contracts.ProgramClosed, contracts.ApplicationSubmitted,
         contracts.ApplicationAccepted, contracts.ApplicationWaitlisted, contracts.ApplicationWithdrawn,
         contracts.RoundCompleted, contracts.RoundUnplaced, contracts.ScoutSent, contracts.ParticipationRecorded,
-        contracts.RelationStageChanged,
+        contracts.RelationStageChanged, contracts.ProgramImported, contracts.ParticipationImported,
     ],
     seed=seed,
 )

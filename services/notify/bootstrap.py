@@ -46,7 +46,7 @@ def bootstrap(core: ServiceCore, config: NotifyConfig | None = None) -> NotifyDe
                       connections=config.smtp_connections),
         webhooks=webhook_sender(core.db, core.uow, lease_s=config.lease_s, links=links,
                                 allow_private=allow_private(config, settings.production)),
-        digests=digest_worker(core.db, links=links),
+        digests=digest_worker(core.db, links=links, outbox=core.uow.outbox),
         smtp_sink=sink,
         sessions=SessionCodec(secret=settings.secret_key, secure=settings.production),
         live=InboxEvents(), links=links, public_base_url=settings.public_base_url, production=settings.production,

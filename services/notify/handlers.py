@@ -68,8 +68,8 @@ async def tell(ctx: Context, message: MessageType, *, to: str | None, locale: st
     deps = ctx.deps
     carrier: dict[str, str] = {}
     MESSAGE_PROPAGATOR.inject(carrier)  # the email's send continues this handler's trace
-    planned = await notify_person(ctx.session, links=deps.links, message=message, to=to, locale=locale, data=data,
-                                  source_event_id=ctx.envelope.id, traceparent=carrier.get("traceparent"),
+    planned = await notify_person(ctx.session, ctx.emit, links=deps.links, message=message, to=to, locale=locale,
+                                  data=data, source_event_id=ctx.envelope.id, traceparent=carrier.get("traceparent"),
                                   attachments=attachments)
     ctx.after_commit(lambda: planned.wake(deps.mailer.wake, deps.live.changed))
 

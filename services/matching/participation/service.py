@@ -41,7 +41,7 @@ from services.matching.participation import repository
 from services.matching.participation.domain import facts as domain
 from services.matching.participation.domain.changes import PUBLIC, public_name, reason_for
 from services.matching.participation.domain.depth import depth_as_of
-from services.matching.participation.domain.stages import Stage, stage_changes
+from services.matching.participation.domain.stages import Stage, StageChange, stage_changes
 from services.matching.participation.domain.venues import Place, VenueMatcher
 from services.matching.participation.schemas import DepthRead, FunnelStep, ParticipationCreate, ParticipationRead
 from services.matching.programs.domain.rules import ProgramStatus
@@ -86,12 +86,28 @@ async def _changes(session: AsyncSession, emit: Emit, person_id: UUID, fact: Per
     known = _facts(await repository.participations(session, code, person_id=person_id),
                    await repository.roles(session, code, person_id=person_id),
                    await repository.favourites(session, code, person_id=person_id))
-    place = local_government(code)
     for change in stage_changes([f for f in known if f != fact], fact):
-        emit(RelationStageChanged(
-            helper_id=person_id, municipality_code=code, municipality=place.full_name if place else code,
-            prefecture_code=code[:2], previous=public_name(change.before), stage=PUBLIC[change.after],
-            as_of=change.on, reason=reason_for(change, fact), at=now))
+        emit(stage_changed(change, fact, now))
+
+
+def full_name(code: str) -> str:
+    """A municipality's full name (岐阜県飛騨市) as events carry it; the code if the gazetteer lacks it."""
+    place = local_government(code)
+    return place.full_name if place else code
+
+
+def told_source(source: domain.Source) -> str:
+    """Who said a person came, as participation events name it (host | forum_checkin)."""
+    return "host" if source == domain.Source.host_confirmed else source.value
+
+
+def stage_changed(change: StageChange, fact: domain.Fact, at: datetime) -> RelationStageChanged:
+    """`matching.relation.stage_changed.v1` for a change and the fact that made it."""
+    code = change.relation.municipality_code
+    return RelationStageChanged(
+        helper_id=UUID(change.relation.person_id), municipality_code=code, municipality=full_name(code),
+        prefecture_code=code[:2], previous=public_name(change.before), stage=PUBLIC[change.after], as_of=change.on,
+        reason=reason_for(change, fact), at=at)
 
 
 async def _record(session: AsyncSession, emit: Emit, *, helper: Helper, activity_id: UUID, program: Program | None,
@@ -108,11 +124,10 @@ async def _record(session: AsyncSession, emit: Emit, *, helper: Helper, activity
     session.add(row)
     if municipality_code is None:
         return row, True  # the network's, in no municipality: nothing to announce
-    place = local_government(municipality_code)
     emit(ParticipationRecorded(
         participation_id=row.id, helper_id=helper.id, municipality_code=municipality_code,
-        municipality=place.full_name if place else municipality_code, prefecture_code=municipality_code[:2], on=day,
-        source="host" if source == domain.Source.host_confirmed else source.value,
+        municipality=full_name(municipality_code), prefecture_code=municipality_code[:2], on=day,
+        source=told_source(source),
         program_id=program.id if program else None, program_title=program.title if program else None,
         okaeshi=program.okaeshi if program else "", email=helper.email, name=helper.name or None,
         locale=as_locale(helper.locale) or DEFAULT_LOCALE, url=program_url(base_url, program.id) if program else None,

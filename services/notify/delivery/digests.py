@@ -2,9 +2,9 @@
 
 A job on the kit's worker. Its due rows are the recipients whose digest time has come
 (`recipient_settings.digest_due_at`); settling one queues the digest email through the same
-dispatch as every message, marks the entries it lists, and clears the due time, in one
-transaction. The digest's idempotency key is (recipient, JST day), so a digest is never sent
-twice, whatever the retries (the duplicate digests Novu users report).
+dispatch as every message (and its events into the outbox), marks the entries it lists, and
+clears the due time, in one transaction. The digest's idempotency key is (recipient, JST day),
+so a digest is never sent twice, whatever the retries (the duplicate digests Novu users report).
 """
 
 from __future__ import annotations
@@ -18,9 +18,12 @@ from typing import Any
 from sqlalchemy import Row, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from kit.contracts.base import EventContract
 from kit.db.engine import Database
+from kit.messaging.outbox import OutboxWriter
 from kit.worker import Backoff, DueQuery, Outcome, Worker
 from services.notify.delivery import repository
+from services.notify.delivery.announce import Emit, write
 from services.notify.delivery.dispatch import notify_person
 from services.notify.delivery.domain.policy import JST
 from services.notify.messages.catalog import APPLICATIONS_DIGEST
@@ -43,8 +46,9 @@ class DigestJob:
     name = "digests"
     backoff = Backoff(base_s=60.0, factor=2.0, cap_s=3600.0, max_attempts=None)
 
-    def __init__(self, links: UnsubscribeLinks) -> None:
+    def __init__(self, links: UnsubscribeLinks, outbox: OutboxWriter) -> None:
         self.links = links
+        self.outbox = outbox
 
     def due(self, now: datetime, limit: int) -> DueQuery:
         r = RecipientSettings
@@ -58,10 +62,12 @@ class DigestJob:
         return [None] * len(items)  # nothing leaves the process here: the digest email is queued in settle
 
     async def settle(self, session: AsyncSession, items: Sequence[DueDigest], outcomes: Sequence[Outcome]) -> None:
+        events: list[EventContract] = []
         for digest in items:
-            await self.queue_digest(session, digest)
+            await self.queue_digest(session, events.append, digest)
+        await write(session, self.outbox, events)
 
-    async def queue_digest(self, session: AsyncSession, digest: DueDigest) -> None:
+    async def queue_digest(self, session: AsyncSession, emit: Emit, digest: DueDigest) -> None:
         entries = await repository.pending_digest_entries(session, digest.id)
         await session.execute(update(RecipientSettings).where(RecipientSettings.recipient == digest.id)
                               .values(digest_due_at=None))
@@ -71,7 +77,7 @@ class DigestJob:
         # One digest per recipient and scheduled time: its key, so a rerun finds the row it made.
         source = uuid.uuid5(DIGEST_NAMESPACE, f"{digest.id}:{digest.due_at.isoformat()}")
         planned = await notify_person(
-            session, links=self.links, message=APPLICATIONS_DIGEST, to=digest.id,
+            session, emit, links=self.links, message=APPLICATIONS_DIGEST, to=digest.id,
             locale=digest.locale or entries[0].locale, data={"entries": [e.line for e in entries], "date": day},
             source_event_id=source)
         carried_by = planned.email.id if planned.email is not None else source
@@ -79,5 +85,7 @@ class DigestJob:
                               .values(digest_id=carried_by))
 
 
-def digest_worker(db: Database, *, links: UnsubscribeLinks, sweep_interval_s: float = 30.0) -> Worker[DueDigest]:
-    return Worker(DigestJob(links), db=db, service="notify", batch_size=20, sweep_interval_s=sweep_interval_s)
+def digest_worker(db: Database, *, links: UnsubscribeLinks, outbox: OutboxWriter,
+                  sweep_interval_s: float = 30.0) -> Worker[DueDigest]:
+    return Worker(DigestJob(links, outbox), db=db, service="notify", batch_size=20,
+                  sweep_interval_s=sweep_interval_s)

@@ -2,8 +2,10 @@
 
 Called inside the caller's transaction (an event handler's, or a worker's settle), so the
 decision and the rows commit with it. Preferences, suppression, quiet hours and digests are
-applied here, each outcome written to the delivery log with its reason; the caller wakes the
-mailer and the person's live inbox after the commit (`Planned.wake`).
+applied here, each outcome written to the delivery log with its reason; an email held back (quiet
+hours, the digest) is told through `emit` (`notify.delivery.deferred.v1`), into the same
+transaction's outbox. The caller wakes the mailer and the person's live inbox after the commit
+(`Planned.wake`).
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from kit.db.types import utcnow
 from kit.messaging.envelope import new_event_id
 from kit.web.locale import as_locale
 from services.notify.delivery import repository
+from services.notify.delivery.announce import Emit, deferred
 from services.notify.delivery.domain.keys import address_hash, delivery_key, normalize
 from services.notify.delivery.domain.policy import DEFAULT_QUIET, QuietHours, next_digest_at, plan_email
 from services.notify.domain.kinds import Channel, DeliveryState
@@ -92,8 +95,8 @@ class Planned:
             inbox_changed(self.recipient)
 
 
-async def notify_person(session: AsyncSession, *, links: UnsubscribeLinks, message: MessageType, to: str,
-                        locale: str, data: Mapping[str, Any], source_event_id: UUID,
+async def notify_person(session: AsyncSession, emit: Emit, *, links: UnsubscribeLinks, message: MessageType,
+                        to: str, locale: str, data: Mapping[str, Any], source_event_id: UUID,
                         traceparent: str | None = None, attachments: Sequence[Attachment] = ()) -> Planned:
     now = utcnow()
     address = normalize(to)
@@ -125,11 +128,18 @@ async def notify_person(session: AsyncSession, *, links: UnsubscribeLinks, messa
 
     wants_email = message.critical or found.wanted(Channel.email)
     if message.digest and found.digest_at and wants_email and not found.suppressed:
-        session.add(DigestEntry(id=new_event_id(), recipient=address, source_event_id=source_event_id,
-                                template=message.name, locale=lang, line=render_line(message.name, lang, data),
-                                created_at=now))
-        if found.digest_due_at is None:
-            await repository.set_digest_due(session, address, next_digest_at(now, found.digest_at))
+        entry = DigestEntry(id=new_event_id(), recipient=address, source_event_id=source_event_id,
+                            template=message.name, locale=lang, line=render_line(message.name, lang, data),
+                            created_at=now)
+        session.add(entry)
+        due = found.digest_due_at
+        if due is None:
+            due = next_digest_at(now, found.digest_at)
+            await repository.set_digest_due(session, address, due)
+        # The held email has no delivery row: the entry stands for it (the digest email that
+        # carries it is a delivery of its own, and the entry's digest_id names it).
+        emit(deferred(delivery_id=entry.id, channel=Channel.email, template=message.name,
+                      source_event_id=source_event_id, reason="digest", until=due, at=now))
         return Planned(address, None, inbox)
 
     quiet = None
@@ -141,4 +151,7 @@ async def notify_person(session: AsyncSession, *, links: UnsubscribeLinks, messa
     email = row(Channel.email, plan.state, rendered.text, body_html=rendered.html, next_attempt_at=plan.send_at,
                 reason=plan.reason, attachments=dump_attachments(attachments))
     session.add(email)
+    if plan.state == DeliveryState.deferred:  # held for the end of quiet hours (policy.plan_email)
+        emit(deferred(delivery_id=email.id, channel=Channel.email, template=message.name,
+                      source_event_id=source_event_id, reason="quiet_hours", until=plan.send_at, at=now))
     return Planned(address, email, inbox)

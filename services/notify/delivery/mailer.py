@@ -8,7 +8,9 @@ delivery's id), so the receiving side can recognise it. That is as close to exac
 SMTP allows: what is left is the sends in flight at the crash, each resent with its own id.
 
 A batch is spread over a few SMTP connections side by side, each reused for its share. A 5xx
-reply at RCPT is a hard bounce: the delivery is `bounced` and the address suppressed.
+reply at RCPT is a hard bounce: the delivery is `bounced` and the address suppressed. Each try's
+outcome is told in the transaction that writes it (`notify.delivery.sent`, `…deferred` with reason
+retry, `…failed`, `notify.address.suppressed`).
 """
 
 from __future__ import annotations
@@ -43,6 +45,7 @@ from kit.messaging.unit_of_work import UnitOfWorkFactory
 from kit.telemetry.tracing import MESSAGE_PROPAGATOR
 from kit.worker import Backoff, DueQuery, Outcome, Permanent, Worker
 from services.notify.delivery import leases
+from services.notify.delivery.announce import tried, write
 from services.notify.delivery.dispatch import Attachment, load_attachments
 from services.notify.delivery.domain.keys import message_id
 from services.notify.domain.kinds import Channel, DeliveryState
@@ -237,13 +240,17 @@ class MailJob:
 
     async def settle(self, session: AsyncSession, items: Sequence[PendingMail], outcomes: Sequence[Outcome]) -> None:
         """Each outcome into its row and the log of tries: one UPDATE and one INSERT for the
-        whole batch (executemany), plus the events of the deliveries that gave up."""
+        whole batch (executemany), plus each delivery's event: sent, deferred to a retry, or
+        failed (and its address suppressed, for a hard bounce)."""
         now = utcnow()
         events: list[EventContract] = []
         rows: list[dict[str, Any]] = []
         for mail, outcome in zip(items, outcomes, strict=True):
             row = {"row_id": mail.id, "now": now, "attempts": outcome.attempts, "state": S.sent, "sent_at": now,
                    "reason": None, "next_attempt_at": None}
+            if told := tried(delivery_id=mail.id, channel=Channel.email, template=mail.template,
+                             source_event_id=mail.source_event_id, outcome=outcome, at=now):
+                events.append(told)
             if outcome.given_up:
                 bounced = isinstance(outcome.error, HardBounce)
                 row |= {"state": S.bounced if bounced else S.failed, "sent_at": None, "reason": outcome.error_text}
@@ -263,9 +270,7 @@ class MailJob:
             {"delivery_id": mail.id, "attempt": outcome.attempts, "at": now, "outcome": _logged(row["state"]),
              "error": outcome.error_text, "retry_at": outcome.retry_at}
             for mail, outcome, row in zip(items, outcomes, rows, strict=True)])
-        if events:
-            outbox = self.uow.outbox
-            await outbox.write(session, [outbox.envelope(event) for event in events])
+        await write(session, self.uow.outbox, events)
 
     async def _suppress(self, session: AsyncSession, mail: PendingMail, reason: str, now: datetime) -> bool:
         """Suppress the address (again, if an operator had lifted it); False if it already was."""

@@ -9,8 +9,9 @@ Each try is signed afresh (Standard Webhooks, `signing.py`) and goes to an addre
 by the guard just before (`domain/guard.py`): outside development the sender connects to the
 address it checked, not to whatever the name resolves to a moment later. 2xx is delivered;
 anything else, a redirect included, or a network error is retried with backoff for about a
-day. A delivery that gives up emits `notify.delivery.failed`; if nothing reached its endpoint
-meanwhile, the endpoint is disabled and its admin told.
+day (each try emitting `notify.delivery.sent`, or `…deferred` with reason retry). A delivery that
+gives up emits `notify.delivery.failed`; if nothing reached its endpoint meanwhile, the endpoint
+is disabled and its admin told.
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ from opentelemetry import trace
 from sqlalchemy import Row, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from kit.contracts.base import EventContract
 from kit.contracts.notify import DeliveryFailed
 from kit.db.engine import Database
 from kit.db.types import utcnow
@@ -37,6 +39,7 @@ from kit.messaging.unit_of_work import UnitOfWorkFactory
 from kit.telemetry.tracing import MESSAGE_PROPAGATOR
 from kit.worker import Backoff, DueQuery, Outcome, Worker
 from services.notify.delivery import leases
+from services.notify.delivery.announce import Emit, tried, write
 from services.notify.delivery.dispatch import notify_person
 from services.notify.domain.kinds import Channel, DeliveryState
 from services.notify.messages.catalog import WEBHOOK_DISABLED
@@ -138,9 +141,12 @@ class WebhookJob:
             return list(await asyncio.gather(*(one(hook) for hook in items)))
 
     async def settle(self, session: AsyncSession, items: Sequence[PendingHook], outcomes: Sequence[Outcome]) -> None:
+        """Each outcome into its row and the log of tries, and its event (sent, deferred to a
+        retry, failed) into the outbox, in this transaction."""
         now = utcnow()
         endpoints = await repository.endpoints_by_id(session, {i.endpoint_id for i in items})
         gave_up: list[tuple[PendingHook, Outcome]] = []
+        events: list[EventContract] = []
         for hook, outcome in zip(items, outcomes, strict=True):
             endpoint = endpoints.get(hook.endpoint_id)
             values: dict[str, Any] = {"attempts": outcome.attempts, "lease_until": None, "updated_at": now,
@@ -159,12 +165,17 @@ class WebhookJob:
             else:
                 values |= {"state": DeliveryState.deferred, "next_attempt_at": outcome.retry_at}
                 logged = "retry"
+            if values["state"] in (DeliveryState.sent, DeliveryState.deferred) and (told := tried(
+                    delivery_id=hook.id, channel=Channel.webhook, template=hook.event_type,
+                    source_event_id=hook.source_event_id, outcome=outcome, at=now)):
+                events.append(told)
             await session.execute(update(Delivery).where(Delivery.id == hook.id).values(**values))
             await session.execute(insert(DeliveryAttempt).values(
                 delivery_id=hook.id, attempt=outcome.attempts, at=now, outcome=logged, error=outcome.error_text,
                 retry_at=None if outcome.given_up else outcome.retry_at))
         for hook, outcome in gave_up:
-            await self._gave_up(session, hook, outcome, endpoints.get(hook.endpoint_id), now)
+            await self._gave_up(session, events.append, hook, outcome, endpoints.get(hook.endpoint_id), now)
+        await write(session, self.uow.outbox, events)
 
     # -- one try ----------------------------------------------------------------------------
     async def _try(self, client: httpx.AsyncClient, hook: PendingHook) -> BaseException | None:
@@ -221,15 +232,14 @@ class WebhookJob:
         return response.status_code
 
     # -- giving up --------------------------------------------------------------------------
-    async def _gave_up(self, session: AsyncSession, hook: PendingHook, outcome: Outcome,
+    async def _gave_up(self, session: AsyncSession, emit: Emit, hook: PendingHook, outcome: Outcome,
                        endpoint: WebhookEndpoint | None, now: datetime) -> None:
         """Tell the platform (`notify.delivery.failed`), and disable the endpoint if it has failed
         throughout, telling its admin."""
         reason = outcome.error_text or "failed"
-        event = DeliveryFailed(delivery_id=hook.id, channel=Channel.webhook, template=hook.event_type,
-                               source_event_id=hook.source_event_id, recipient_hash=hook.recipient_hash,
-                               state=DeliveryState.failed, reason=reason, attempts=outcome.attempts, at=now)
-        await self.uow.outbox.write(session, [self.uow.outbox.envelope(event)])
+        emit(DeliveryFailed(delivery_id=hook.id, channel=Channel.webhook, template=hook.event_type,
+                            source_event_id=hook.source_event_id, recipient_hash=hook.recipient_hash,
+                            state=DeliveryState.failed, reason=reason, attempts=outcome.attempts, at=now))
         if endpoint is None or not endpoint.enabled:
             return
         last_success = await repository.last_success_at(session, endpoint.id)
@@ -245,7 +255,7 @@ class WebhookJob:
             log.warning("webhook.endpoint.disabled.untold", extra={"endpoint": str(endpoint.id)})
             return
         await notify_person(
-            session, links=self.links, message=WEBHOOK_DISABLED, to=endpoint.admin_email,
+            session, emit, links=self.links, message=WEBHOOK_DISABLED, to=endpoint.admin_email,
             locale=endpoint.admin_locale,
             data={"endpoint_url": endpoint.url, "reason": endpoint.disabled_reason, "disabled_at": now,
                   "member_id": endpoint.member_id},

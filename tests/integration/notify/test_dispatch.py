@@ -1,7 +1,8 @@
 """From an event to what each person gets, through the real path (NATS, notify's handlers, the
 mailer, a real SMTP server): templates in the recipient's language, preferences and the critical
 bypass, quiet hours that hold mail across a restart, the daily digest, resending, suppression and
-erasure. Both databases unless said otherwise."""
+erasure; what notify tells the platform of them (sent, deferred). Both databases unless said
+otherwise."""
 
 from __future__ import annotations
 
@@ -20,10 +21,19 @@ from kit.config import Settings
 from kit.contracts.registry import LoginLinkRequested, MemberApplied, MemberApproved, PersonErased
 from kit.db.types import utcnow
 from kit.dev.postgres import throwaway_database
+from kit.messaging.envelope import Envelope
 from kit.web.auth import OPERATOR
 from services.notify.delivery.domain.keys import address_hash
 from services.notify.delivery.domain.policy import JST
-from services.notify.models import Delivery, DigestEntry, Notification, Preference, RecipientSettings, Suppression
+from services.notify.models import (
+    MESSAGING,
+    Delivery,
+    DigestEntry,
+    Notification,
+    Preference,
+    RecipientSettings,
+    Suppression,
+)
 from tests.integration.notify.conftest import publish
 from tests.support.platform import RunningPlatform, running_platform, upgrade_async
 from tests.support.servers import wait_for
@@ -65,6 +75,14 @@ async def in_state(platform: RunningPlatform, address: str, state: str, count: i
     return rows if len(rows) >= count else None
 
 
+async def told(platform: RunningPlatform, versioned_type: str) -> list[dict[str, Any]]:
+    """The payloads of the events of this type notify wrote to its outbox."""
+    outbox = MESSAGING.outbox
+    async with platform["notify"].uow.read() as session:
+        rows = (await session.scalars(select(outbox.c.envelope).where(outbox.c.event_type == versioned_type))).all()
+    return [Envelope.model_validate_json(raw).payload for raw in rows]
+
+
 def mail_to(platform: RunningPlatform, address: str) -> list[Any]:
     sink = platform["notify"].deps.smtp_sink
     return [m for m in sink.messages if m.to == [address]]
@@ -78,6 +96,8 @@ async def test_a_message_reaches_inbox_and_email_in_the_recipients_language(noti
     sent = await wait_for(lambda: in_state(notify, "en@example.jp", "sent"), timeout_s=20)
     [english] = mail_to(notify, "en@example.jp")
     assert english.subject == sent[0].subject and "Membership approved" in english.subject
+    [told_sent] = [e for e in await told(notify, "notify.delivery.sent.v1") if e["delivery_id"] == str(sent[0].id)]
+    assert (told_sent["channel"], told_sent["template"], told_sent["attempts"]) == ("email", "member_approved", 1)
     assert "Hida City" in english.body and "Hida City" in english.html and "<html" in english.html.lower()
     assert english.message_id == f"<{sent[0].id}@kakawari-lab.example.jp>"
     [item] = (await deliveries(notify, "en@example.jp", channel="inbox"))
@@ -170,6 +190,10 @@ async def test_the_daily_digest_lists_new_applications_once(notify: RunningPlatf
     async with notify["notify"].uow.read() as session:
         due = (await session.get(RecipientSettings, OPS)).digest_due_at  # type: ignore[union-attr]
     assert due is not None and due.astimezone(JST).strftime("%H:%M") == "09:00" and due > utcnow()
+    deferred = await told(notify, "notify.delivery.deferred.v1")  # each held for the digest, its entry standing in
+    assert sorted(e["delivery_id"] for e in deferred) == sorted(str(e.id) for e in entries)
+    assert {(e["reason"], e["template"], datetime.fromisoformat(e["until"])) for e in deferred} == {
+        ("digest", "member_applied", due)}
 
     # The clock reaches 09:00 JST: the digest goes out once, listing all three.
     for _ in range(2):  # a second round finds nothing left to send
@@ -242,6 +266,9 @@ async def test_quiet_hours_defer_mail_to_the_end_of_the_window_across_a_restart(
             assert deferred.reason == "quiet hours" and deferred.template == "member_approved"
             assert deferred.next_attempt_at.astimezone(JST).strftime("%H:%M") == end
             assert deferred.next_attempt_at > utcnow() + timedelta(hours=1)
+            [held] = await told(first, "notify.delivery.deferred.v1")  # the critical one was not held
+            assert (held["delivery_id"], held["reason"]) == (str(deferred.id), "quiet_hours")
+            assert datetime.fromisoformat(held["until"]) == deferred.next_attempt_at
 
         async with running_platform(tmp=tmp_path / "second", **run) as second:  # type: ignore[arg-type]
             await second["notify"].deps.mailer.sweep_once()
@@ -255,6 +282,8 @@ async def test_quiet_hours_defer_mail_to_the_end_of_the_window_across_a_restart(
             sent = await wait_for(lambda: in_state(second, me, "sent", count=2), timeout_s=20)
             assert deferred.id in {d.id for d in sent}
             assert [m.message_id for m in mail_to(second, me)] == [f"<{deferred.id}@kakawari-lab.example.jp>"]
+            told_sent = await told(second, "notify.delivery.sent.v1")
+            assert [e["delivery_id"] for e in told_sent].count(str(deferred.id)) == 1
 
 
 async def test_operators_search_open_and_resend_from_the_log_pages(notify: RunningPlatform) -> None:

@@ -1,14 +1,17 @@
 """The mailer against real SMTP servers (aiosmtpd): growing delays between tries, a log line
 and a counter per failure, and after the limit the delivery shows as failed in its log; a 5xx
 at RCPT is a hard bounce that suppresses the address; a lease left by a dead sender is taken
-over with the same Message-ID; every email is multipart with RFC 8058 headers. Both databases."""
+over with the same Message-ID; every email is multipart with RFC 8058 headers. Each outcome is
+told in its transaction: sent once, deferred (retry) until the next try, failed, suppressed.
+Both databases."""
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import timedelta
+from datetime import datetime, timedelta
+from typing import Any
 from urllib.parse import unquote
 from uuid import UUID
 
@@ -18,6 +21,7 @@ from sqlalchemy import select, update
 
 from kit.db.engine import Database
 from kit.db.types import utcnow
+from kit.messaging.envelope import Envelope
 from kit.telemetry import metrics
 from kit.worker import Backoff
 from services.notify.delivery.dev_smtp import SmtpSink
@@ -85,13 +89,21 @@ async def test_a_temporary_refusal_is_retried_with_growing_delays_then_marked_fa
     body, _ = metrics.render()
     assert b'kakawari_worker_failures_total{service="notify",worker="mailer"}' in body
     assert b'kakawari_worker_given_up_total{service="notify",worker="mailer"}' in body
-    assert await _outbox_types(notify_db) == ["notify.delivery.failed.v1"]
+    told = await _told(notify_db)
+    assert [t for t, _ in told] == ["notify.delivery.deferred.v1"] * 3 + ["notify.delivery.failed.v1"]
+    for (_, deferred), attempt in zip(told[:3], attempts[:3], strict=True):  # each retry, until its next try
+        assert (deferred["delivery_id"], deferred["reason"]) == (str(delivery_id), "retry")
+        assert datetime.fromisoformat(deferred["until"]) == attempt.retry_at
+    assert told[-1][1]["attempts"] == 4 and told[-1][1]["state"] == "failed"
 
 
-async def _outbox_types(db: Database) -> list[str]:
+async def _told(db: Database) -> list[tuple[str, dict[str, Any]]]:
+    """What notify wrote to its outbox, oldest first: (type, payload)."""
     outbox = MESSAGING.outbox
     async with db.readers() as session:
-        return list((await session.scalars(select(outbox.c.event_type).order_by(outbox.c.created_at))).all())
+        rows = (await session.execute(select(outbox.c.event_type, outbox.c.envelope)
+                                      .order_by(outbox.c.created_at))).all()
+    return [(event_type, Envelope.model_validate_json(raw).payload) for event_type, raw in rows]
 
 
 async def test_a_permanent_refusal_is_not_retried(notify_db: Database) -> None:
@@ -127,7 +139,10 @@ async def test_a_hard_bounce_at_rcpt_suppresses_the_address_until_lifted(notify_
     async with notify_db.readers() as session:
         suppression = await session.get(Suppression, address_hash("gone@example.jp"))
     assert suppression is not None and suppression.lifted_at is None and suppression.delivery_id == bounced_id
-    assert sorted(await _outbox_types(notify_db)) == ["notify.address.suppressed.v1", "notify.delivery.failed.v1"]
+    told = {(t, p.get("delivery_id"), p.get("state")) for t, p in await _told(notify_db)}
+    assert told == {("notify.delivery.failed.v1", str(bounced_id), "bounced"),
+                    ("notify.address.suppressed.v1", str(bounced_id), None),
+                    ("notify.delivery.sent.v1", str(fine_id), None)}
 
 
 async def test_a_server_that_comes_back_gets_the_mail_once(notify_db: Database) -> None:
@@ -149,6 +164,11 @@ async def test_a_server_that_comes_back_gets_the_mail_once(notify_db: Database) 
         await worker.stop()
     assert attempts[0].outcome == "retry" and attempts[-1].outcome == "sent"
     assert delivery.attempts == len(attempts) and delivery.sent_at is not None
+    told = await _told(notify_db)
+    assert [t for t, _ in told] == ["notify.delivery.deferred.v1"] * (len(attempts) - 1) + ["notify.delivery.sent.v1"]
+    sent = told[-1][1]  # once, with what the console needs to link it
+    assert (sent["delivery_id"], sent["channel"], sent["template"]) == (str(delivery_id), "email", "member_approved")
+    assert sent["attempts"] == len(attempts) and sent["source_event_id"] == str(delivery.source_event_id)
 
 
 async def _attempted(db: Database, delivery_id: UUID) -> bool:

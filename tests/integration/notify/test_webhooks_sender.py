@@ -187,6 +187,11 @@ async def test_a_delivery_is_signed_as_standard_webhooks_says(setup: Setup) -> N
     assert delivery.key == f"{envelope.id}:{endpoint.id}:webhook:registry.member.approved.v1"
     assert delivery.traceparent == TRACEPARENT and delivery.template == "registry.member.approved.v1"
     assert [a.outcome for a in await attempts(setup, delivery.id)] == ["sent"]
+    [(event_type, sent)] = await outbox_events(setup)  # answered 2xx: told once
+    assert event_type == "notify.delivery.sent.v1"
+    assert (sent["delivery_id"], sent["channel"], sent["template"], sent["attempts"]) == (
+        str(delivery.id), "webhook", "registry.member.approved.v1", 1)
+    assert sent["source_event_id"] == str(envelope.id)
 
 
 async def test_during_a_rotation_old_and_new_secrets_both_verify(setup: Setup) -> None:
@@ -245,17 +250,26 @@ async def test_a_failing_receiver_is_retried_then_the_endpoint_disabled_and_its_
     assert waiting.state == "suppressed" and waiting.attempts == 0
 
     async with setup.db.readers() as session:
-        outbox = (await session.execute(select(MESSAGING.outbox.c.event_type, MESSAGING.outbox.c.envelope))).all()
         told = (await session.scalars(select(Delivery).where(Delivery.channel == "email"))).all()
         inbox = (await session.scalars(select(Notification))).all()
-    [(event_type, raw)] = outbox
-    sent_event = json.loads(raw)["payload"]
-    assert event_type == "notify.delivery.failed.v1"
-    assert sent_event["delivery_id"] == str(failed.id) and sent_event["channel"] == "webhook"
-    assert sent_event["state"] == "failed" and sent_event["attempts"] == 4
+    events = await outbox_events(setup)
+    assert [t for t, _ in events] == ["notify.delivery.deferred.v1"] * 3 + ["notify.delivery.failed.v1"]
+    assert [(e["reason"], e["until"] is not None) for _, e in events[:3]] == [("retry", True)] * 3
+    failed_event = events[-1][1]
+    assert failed_event["delivery_id"] == str(failed.id) and failed_event["channel"] == "webhook"
+    assert failed_event["state"] == "failed" and failed_event["attempts"] == 4
     assert [(d.recipient, d.template, d.state) for d in told] == [(ADMIN_EMAIL, "webhook_disabled", "queued")]
     assert member_system.url in told[0].body_text
     assert [n.recipient for n in inbox] == [ADMIN_EMAIL]
+
+
+async def outbox_events(s: Setup) -> list[tuple[str, dict[str, Any]]]:
+    """What notify wrote to its outbox, oldest first: (type, payload)."""
+    outbox = MESSAGING.outbox
+    async with s.db.readers() as session:
+        rows = (await session.execute(select(outbox.c.event_type, outbox.c.envelope)
+                                      .order_by(outbox.c.created_at))).all()
+    return [(event_type, json.loads(raw)["payload"]) for event_type, raw in rows]
 
 
 async def _disabled(s: Setup, endpoint_id: UUID) -> WebhookEndpoint | None:

@@ -143,3 +143,17 @@ def stage_changes(before_facts: Iterable[Fact], new_fact: Fact) -> list[StageCha
     with_new = [*own, new_fact]
     reached = min(day for day in {f.on for f in with_new} if stage_from(known_on(with_new, day)) == after)
     return [StageChange(relation, before, after, reached)]
+
+
+def stage_history(facts: Iterable[Fact]) -> list[tuple[StageChange, Fact]]:
+    """Every relation's moves, each with the fact that made it, as `stage_changes` would have told
+    them had the facts arrived one by one in date order (a day's facts in the order given): the
+    stage changes of facts recorded all at once, such as an import."""
+    history: list[tuple[StageChange, Fact]] = []
+    seen: dict[Relation, list[Fact]] = defaultdict(list)
+    for fact in sorted(facts, key=lambda f: f.on):  # sorted() is stable
+        if isinstance(fact, ProgramPublished):
+            continue
+        history += [(change, fact) for change in stage_changes(seen[fact.relation], fact)]
+        seen[fact.relation].append(fact)
+    return history

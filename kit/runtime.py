@@ -172,8 +172,10 @@ class ServiceRuntime(Generic[D]):
             await worker.stop()
         if self.relay:
             await self.relay.stop()
-        for binding in self.bindings:
-            await binding.drain()
+        # What is queued but not begun is left to JetStream to redeliver; the batch in its transaction
+        # finishes and is acked. Bindings drain together: a stop waits for one batch, not one per binding.
+        self.applier.abandon_queued()
+        await asyncio.gather(*(binding.drain() for binding in self.bindings))
         with suppress(Exception):
             await asyncio.wait_for(self.broker.stop(), 8)
         for hook in self.definition.on_stop:

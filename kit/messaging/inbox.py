@@ -98,6 +98,14 @@ class InboxApplier(Generic[D]):
             self._worker = asyncio.create_task(self._drain())
         return future
 
+    def abandon_queued(self) -> int:
+        """On shutdown: give up the deliveries not yet in a transaction (their futures are cancelled, so
+        they are never acked and JetStream redelivers them to the next process); returns how many."""
+        queued, self._queue = self._queue, []
+        for delivery in queued:
+            delivery.future.cancel()
+        return len(queued)
+
     async def apply(self, subscription: Subscription[D], envelope: Envelope) -> str:
         return await self.submit(subscription, envelope)
 

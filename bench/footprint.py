@@ -7,8 +7,8 @@
    the topology included; the install itself is done before, as "after the first install" says).
 3. Then the demo import flows: every service's outbox is relayed and the console applies every
    event (thousands: the members, programs, participations, gatherings). `settled_s` is when the
-   process's own /metrics show every outbox empty and the console's consumers with nothing pending
-   or unacknowledged (the gauges refresh every 5 s, so this is late by up to 5 s).
+   console's count of handled events (`console_events`, from the process's own /metrics) last moved,
+   once it then stays still for 6 s with every outbox empty and nothing pending for the console.
 4. The Python process's RSS (the embedded NATS is its own process, reported apart) is sampled every
    0.2 s from start to `--hold` seconds after settling: `rss_peak_mb` and `rss_settled_mb`.
 
@@ -38,6 +38,7 @@ from kit.dev.nats_server import free_port
 
 RSS_LIMIT_MB = 400.0
 READY_LIMIT_S = 10.0
+STILL_S = 6.0  # longer than the gauges' refresh (5 s)
 MB = 1024 * 1024
 
 
@@ -61,21 +62,22 @@ class RssSampler(threading.Thread):
             time.sleep(0.2)
 
 
-def settled(base: str) -> bool:
-    """Every outbox empty and the console's consumers with nothing pending, by the process's own gauges."""
+def console_progress(base: str) -> tuple[float, float, float]:
+    """From the process's own /metrics: events the console has handled (a live counter), every
+    outbox's backlog, and the console's consumers' pending and unacknowledged (gauges, every 5 s)."""
     with urllib.request.urlopen(f"{base}/metrics", timeout=5) as response:
         text = response.read().decode()
-    outbox = lag = 0.0
-    seen_console = False
+    handled = outbox = lag = 0.0
     for family in text_string_to_metric_families(text):
         for sample in family.samples:
-            if sample.name == "kakawari_outbox_backlog":
+            console = sample.labels.get("service") == "console"
+            if sample.name == "kakawari_events_handled_total" and console:
+                handled += sample.value
+            elif sample.name == "kakawari_outbox_backlog":
                 outbox += sample.value
-            elif sample.name in ("kakawari_consumer_lag", "kakawari_consumer_ack_pending") \
-                    and sample.labels.get("service") == "console":
+            elif sample.name in ("kakawari_consumer_lag", "kakawari_consumer_ack_pending") and console:
                 lag += sample.value
-                seen_console = True
-    return seen_console and outbox == 0 and lag == 0
+    return handled, outbox, lag
 
 
 def run(args: argparse.Namespace) -> dict[str, object]:
@@ -95,11 +97,20 @@ def run(args: argparse.Namespace) -> dict[str, object]:
         wait_ready(base, process, log, timeout_s=120)
         ready_s = time.monotonic() - started
         deadline = time.monotonic() + args.settle_timeout
-        while not settled(base):
-            if time.monotonic() > deadline:
+        # Settled: the console's count has not moved for a full gauge refresh (5 s), with every outbox
+        # empty and nothing pending; the first gauges are read only after that refresh.
+        last, still_since = -1.0, time.monotonic()
+        while True:
+            handled, outbox, lag = console_progress(base)
+            now = time.monotonic()
+            if handled != last:
+                last, still_since, moved_at = handled, now, now - started
+            elif handled > 0 and outbox == 0 and lag == 0 and now - still_since >= STILL_S:
+                break
+            if now > deadline:
                 raise TimeoutError(f"the demo import did not settle within {args.settle_timeout} s")
-            time.sleep(1)
-        settled_s = time.monotonic() - started
+            time.sleep(0.5)
+        settled_s = moved_at
         time.sleep(args.hold)
     finally:
         sampler.running = False
@@ -110,6 +121,7 @@ def run(args: argparse.Namespace) -> dict[str, object]:
         "services": 5,
         "ready_s": round(ready_s, 2),
         "settled_s": round(settled_s, 2),
+        "console_events": int(last),
         "rss_peak_mb": round(sampler.peak / MB, 1),
         "rss_settled_mb": round(sampler.last / MB, 1),
         "nats_rss_mb": round(sampler.children_last / MB, 1),

@@ -46,7 +46,8 @@ API_PATH = "/registry/api/v1/local-governments/212172"
 # Whatever the caller's shell points at (a shared NATS, PostgreSQL, an OTLP collector) would
 # change what is measured: the platform runs as a fresh `make up` would.
 _CLEARED = ("NATS_URL", "DATABASE_URL", "REGISTRY_DATABASE_URL", "FORUM_DATABASE_URL", "MATCHING_DATABASE_URL",
-            "NOTIFY_DATABASE_URL", "CONSOLE_DATABASE_URL", "SMTP_URL", "KAKAWARI_CONSOLE_TARGETS", "KAKAWARI_ENV", "KAKAWARI_NAMESPACE", "KAKAWARI_SECRET_KEY",
+            "NOTIFY_DATABASE_URL", "CONSOLE_DATABASE_URL", "SMTP_URL", "KAKAWARI_CONSOLE_TARGETS", "KAKAWARI_ENV",
+            "KAKAWARI_NAMESPACE", "KAKAWARI_SECRET_KEY",
             "OTEL_EXPORTER_OTLP_ENDPOINT", "OTEL_TRACES_EXPORTER", "OTEL_PROPAGATORS", "LOG_LEVEL", "PORT", "HOST")
 _UNITS_MS = {"us": 0.001, "ms": 1.0, "s": 1000.0}
 

@@ -16,11 +16,11 @@ from fastapi import APIRouter
 from starlette.responses import Response
 
 from kit.gazetteer import local_governments
+from kit.japan_map import HEIGHT, WIDTH, dots, outline
 from kit.web.locale import Locale
 from services.matching.applications import service as applications
 from services.matching.applications.domain.rules import status_label
 from services.matching.programs import service
-from services.matching.programs.domain.map import HEIGHT, WIDTH, backdrop, dots
 from services.matching.programs.domain.rules import ProgramStatus, Schedule, may_manage, month_range
 from services.matching.programs.domain.skills import SKILLS, label
 from services.matching.programs.schemas import ProgramRead
@@ -32,12 +32,6 @@ FEW_LEFT = 2
 WEEKDAYS_JA = "月火水木金土日"
 DONE = {"applied": ("応募を受け付けました。", "Your application is in."),
         "withdrawn": ("応募を取り下げました。", "Your application is withdrawn.")}
-
-
-@lru_cache(maxsize=1)
-def outline() -> str:
-    """Every municipality's office as a faint point: the shape of Japan behind the dots."""
-    return backdrop((g.lat, g.lon) for g in local_governments().values() if g.lat is not None and g.lon is not None)
 
 
 @lru_cache(maxsize=1)

@@ -1,19 +1,24 @@
-"""The program map's projection: Japan's corners at the box's corners, north up, every program
-with coordinates one dot (fanned out when they share a municipality), and the backdrop's points."""
+"""The map of Japan's projection (matching's program map, the console's member map): Japan's
+corners at the box's corners, north up, one dot per thing with coordinates (fanned out when they
+share a municipality), bubbles sized by count, and the backdrop's points."""
 
 from __future__ import annotations
 
 import math
 
-from services.matching.programs.domain.map import (
+from kit.japan_map import (
     HEIGHT,
     LAT_MAX,
     LAT_MIN,
     LON_MAX,
     LON_MIN,
+    MAX_RADIUS,
+    MIN_RADIUS,
     WIDTH,
     backdrop,
+    bubbles,
     dots,
+    outline,
     project,
 )
 
@@ -48,6 +53,21 @@ def test_programs_in_one_municipality_are_fanned_out() -> None:
     assert all(math.dist(centre, (d.x, d.y)) <= 4 * math.sqrt(4) + 0.1 for d in placed)
 
 
+def test_bubbles_grow_by_area_and_the_small_ones_are_drawn_last() -> None:
+    placed = bubbles([("212172", "飛騨市", *HIDA, 4), ("011002", "札幌市", *SAPPORO, 16),
+                      ("472018", "那覇市", *NAHA, 0), ("999999", "不明", None, None, 3)])
+    assert [b.key for b in placed] == ["011002", "212172"]  # none for zero, none without a place
+    sapporo, hida = placed
+    assert sapporo.r == MAX_RADIUS and hida.r == MAX_RADIUS / 2  # a quarter of the count, a quarter of the area
+    assert (hida.x, hida.y) == project(*HIDA)
+    assert bubbles([("a", "a", *HIDA, 1), ("b", "b", *NAHA, 10_000)])[-1].r == MIN_RADIUS
+    assert bubbles([]) == []
+
+
 def test_the_backdrop_has_each_point_once() -> None:
     d = backdrop([HIDA, HIDA, NAHA])
     assert d.count("M") == 2 and d.endswith("h0")
+
+
+def test_the_outline_is_every_office() -> None:
+    assert outline().count("M") > 1000

@@ -14,6 +14,7 @@ from rich.console import Console
 from rich.table import Table
 
 from kakawari import catalog
+from kakawari.console_cli import console_app
 from kakawari.matching_cli import matching_app
 from kakawari.platform import build, migrate
 from kit import eventloop
@@ -31,6 +32,7 @@ dlq_app = typer.Typer(help="Dead-letter queue", no_args_is_help=True)
 app.add_typer(streams_app, name="streams")
 app.add_typer(dlq_app, name="dlq")
 app.add_typer(matching_app, name="matching")
+app.add_typer(console_app, name="console")
 console = Console()
 
 

@@ -32,11 +32,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from kit.messaging.replay import Replay, StreamReplay
 from kit.messaging.subjects import Naming
 from kit.messaging.unit_of_work import UnitOfWorkFactory
-from services.console.bootstrap import ConsoleDeps
 from services.console.projections import repository
 
 
@@ -68,7 +68,7 @@ class StreamsTruncated(Exception):
         self.lost = lost  # stream -> how many of its first sequences it no longer holds
 
 
-async def rebuild(*, uow: UnitOfWorkFactory, replay: Replay[ConsoleDeps], partial: bool = False) -> list[StreamReplay]:
+async def rebuild(*, uow: UnitOfWorkFactory, replay: Replay[Any], partial: bool = False) -> list[StreamReplay]:
     """Empty the read models and the inbox, then replay every stream the console reads into them."""
     lost = {stream: first - 1 for stream, first in (await replay.check()).items() if first > 1}
     if lost and not partial:

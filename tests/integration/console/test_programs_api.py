@@ -63,7 +63,8 @@ def stage(helper: UUID, town: tuple[str, str], to: str, on: str) -> matching.Rel
 
 TWICE = uuid4()  # one participation, recorded live and imported: counted once
 PUBLISHED: list[EventContract] = [
-    program(matching.ProgramImported, P4, HIDA, jst("2026-09-01"), status="done"),  # a past season's, closed
+    program(matching.ProgramImported, P4, HIDA, jst("2026-09-01"), status="done",
+            closed_at=jst("2026-09-01")),  # a past season's, closed
     program(matching.ProgramPublished, P1, HIDA, jst("2026-10-01")),
     program(matching.ProgramPublished, P2, HIDA, jst("2026-10-10")),
     program(matching.ProgramPublished, P3, UNNAN, jst("2026-10-31", "23:59:59.999999")),  # the day's last instant

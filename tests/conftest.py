@@ -13,6 +13,7 @@ from opentelemetry.sdk.trace.export import SimpleSpanProcessor
 from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
 from sqlalchemy import MetaData
 
+from kakawari.catalog import SERVICE_NAMES
 from kit.db.engine import Database, open_database
 from kit.eventloop import loop_factory
 from kit.telemetry.tracing import install_provider
@@ -89,6 +90,8 @@ def fresh_database(
 async def platform(
     platform_factory: Callable[..., AbstractAsyncContextManager[RunningPlatform]],
 ) -> AsyncIterator[RunningPlatform]:
-    """All four services, demo seed on, built-in SMTP sink."""
-    async with platform_factory(seed=True) as running:
+    """The four business services, demo seed on, built-in SMTP sink. Not the console: projecting the
+    demo's twelve thousand history events would compete with every test's own background work; the
+    console's tests (tests/integration/console, tests/browser/test_console.py) start it themselves."""
+    async with platform_factory(seed=True, services=[n for n in SERVICE_NAMES if n != "console"]) as running:
         yield running

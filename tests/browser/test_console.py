@@ -34,7 +34,7 @@ DEMO_WAIT_MS = 120_000  # the console applies the demo's thousands of events aft
 LIVE_WAIT_MS = 20_000
 CAFE = "かかわりカフェ 関係人口の数え方"
 CONFIRMED = 3  # the upcoming table's <td> of confirmed seats: after title, kind, capacity (the start is a <th>)
-DASHBOARDS = ("overview", "members", "gatherings", "programs", "notifications")
+DASHBOARDS = ("overview", "members", "gatherings", "programs", "notifications", "system")
 
 
 @pytest.fixture

@@ -3,6 +3,9 @@ and (e) one trace from the HTTP request to the SMTP send."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from contextlib import AbstractAsyncContextManager
+
 from opentelemetry.sdk.trace import ReadableSpan
 from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
 from sqlalchemy import select
@@ -107,18 +110,20 @@ async def test_bad_input_gets_field_messages_not_500(platform: RunningPlatform) 
     assert (await client.get("/nowhere")).status_code == 404
 
 
-async def test_readyz_names_every_service(platform: RunningPlatform) -> None:
-    response = await platform.client.get("/readyz")
-    assert response.status_code == 200
-    assert set(response.json()["services"]) == set(catalog.SERVICE_NAMES)
-    metrics = (await platform.client.get("/metrics")).text
-    for name in ("kakawari_outbox_backlog", "kakawari_outbox_oldest_age_seconds", "kakawari_consumer_lag",
-                 "kakawari_dlq_messages", "kakawari_event_loop_lag_seconds_count",
-                 'kakawari_messaging_pruned_total{service="registry",table="outbox"}'):
-        assert name in metrics
-    if platform["registry"].db.dialect == "sqlite":  # the WAL's size, set once the monitor has run
+async def test_readyz_names_every_service(platform_factory: Callable[..., AbstractAsyncContextManager[RunningPlatform]]
+                                          ) -> None:
+    async with platform_factory() as platform:  # every service of the catalogue, the console included
+        response = await platform.client.get("/readyz")
+        assert response.status_code == 200
+        assert set(response.json()["services"]) == set(catalog.SERVICE_NAMES)
+        metrics = (await platform.client.get("/metrics")).text
+        for name in ("kakawari_outbox_backlog", "kakawari_outbox_oldest_age_seconds", "kakawari_consumer_lag",
+                     "kakawari_dlq_messages", "kakawari_event_loop_lag_seconds_count",
+                     'kakawari_messaging_pruned_total{service="registry",table="outbox"}'):
+            assert name in metrics
+        if platform["registry"].db.dialect == "sqlite":  # the WAL's size, set once the monitor has run
 
-        async def wal_gauge_shown() -> bool:
-            return 'kakawari_sqlite_wal_bytes{service="registry"}' in (await platform.client.get("/metrics")).text
+            async def wal_gauge_shown() -> bool:
+                return 'kakawari_sqlite_wal_bytes{service="registry"}' in (await platform.client.get("/metrics")).text
 
-        await wait_for(wal_gauge_shown)
+            await wait_for(wal_gauge_shown)

@@ -4,6 +4,8 @@ figures: 275 local governments and 282 organisations as of 2026-04-01, ヒダス
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator, Callable
+from contextlib import AbstractAsyncContextManager
 from datetime import date
 from typing import Any
 
@@ -23,6 +25,14 @@ async def overview(platform: RunningPlatform, day: date) -> dict[str, Any]:
                                          headers=OPERATOR)
     assert response.status_code == 200, response.text
     return dict(response.json())
+
+
+@pytest.fixture
+async def platform(platform_factory: Callable[..., AbstractAsyncContextManager[RunningPlatform]]
+                   ) -> AsyncIterator[RunningPlatform]:
+    """Every service, the console included, with the demo data as `make up` seeds it."""
+    async with platform_factory(seed=True) as running:
+        yield running
 
 
 async def test_the_demo_reproduces_the_reports_figures(platform: RunningPlatform) -> None:

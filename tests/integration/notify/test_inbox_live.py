@@ -45,7 +45,8 @@ async def serve(platform_factory: Callable[..., AbstractAsyncContextManager[Runn
     """The platform behind a real uvicorn on a free port, on the test's event loop."""
     port = free_port()
     base = f"http://127.0.0.1:{port}"
-    async with (platform_factory(tweak=lambda s: replace(s, public_base_url=base), **options) as running,
+    # The port too: the console reaches every service (its /readyz and /metrics) at this address.
+    async with (platform_factory(tweak=lambda s: replace(s, public_base_url=base, port=port), **options) as running,
                 uvicorn_serving(running.app, port)):
         yield Served(running, base)
 

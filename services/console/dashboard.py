@@ -2,9 +2,10 @@
 moved, and the pages' script and style (./static); the nav across the dashboards is in
 templates/pages/layout.html.
 
-A dashboard route checks `page.require_operator()` (nobody signed in: to sign in; anyone else:
-403), reads its slice's figures as of the chosen day and renders with `show(...)`, which gives
-console/layout.html what it needs. The pages' assets and live stream are fetched by the page,
+A dashboard route is `dashboard(...)`: it checks `page.require_operator()` (nobody signed in: to
+sign in; anyone else: 403), reads its slice's figures as of the chosen day with the slice's `Read`
+and renders with `show(...)`, which gives console/layout.html what it needs; its CSV is
+`download(...)`, behind the same check. The pages' assets and live stream are fetched by the page,
 not visited: they answer 401 or 403 instead of redirecting (`signed_in_operator`).
 """
 
@@ -18,16 +19,18 @@ from typing import Any
 from fastapi import APIRouter, Depends
 from starlette.responses import Response
 
+from kit.db.types import utcnow
 from kit.errors import Unauthorized
 from kit.web.auth import Principal
 from kit.web.static import static_router
 from services.console.changes import service as changes
-from services.console.domain import csv
 from services.console.domain.as_of import today_jst
-from services.console.web import ConsolePage, Page
+from services.console.web import ConsolePage, Page, csv_answer
 
 Say = Callable[[str, str], str]  # t(ja, en): the page's language of the two
 Export = Callable[..., Awaitable[tuple[date, bytes]]]  # a slice's figures_csv(*, uow, as_of, locale)
+# A dashboard's figures as of a day read at `now`: what its template is rendered with.
+Read = Callable[[ConsolePage, date | None, datetime], Awaitable[dict[str, Any]]]
 
 
 def signed_in_operator(page: ConsolePage) -> Principal:
@@ -64,6 +67,16 @@ async def show(page: ConsolePage, template: str, *, as_of: date | None, now: dat
                      trace_url=page.deps.trace_url, **context)
 
 
+async def dashboard(page: ConsolePage, template: str, read: Read, *, as_of: date | None,
+                    csv: str | None = None) -> Response:
+    """A dashboard for the signed-in operator (anyone else: to sign in, or 403): its figures as of
+    `as_of` from `read`, all read at one clock, shown in the console's frame."""
+    if page.require_operator() is None:
+        return page.login_redirect()
+    now = utcnow()
+    return await show(page, template, as_of=as_of, now=now, csv=csv, **await read(page, as_of, now))
+
+
 def say(page: ConsolePage) -> Say:
     """The templates' `t` for the page's code: chart labels in the page's language."""
     japanese = page.locale == "ja"
@@ -72,7 +85,8 @@ def say(page: ConsolePage) -> Say:
 
 async def download(page: ConsolePage, dashboard: str, export: Export, as_of: date | None) -> Response:
     """A dashboard's CSV for the signed-in operator (the API's `.csv` routes take a bearer token,
-    which a link in the page cannot send): the slice's own export, in the page's language."""
-    day, body = await export(uow=page.deps.uow, as_of=as_of, locale=page.locale)
-    return page.finish(Response(body, media_type=csv.MEDIA_TYPE,
-                                headers=csv.attachment(csv.filename(dashboard, day))))
+    which a link in the page cannot send): the slice's own export, in the page's language. Nobody
+    signed in: to sign in; anyone else: 403."""
+    if page.require_operator() is None:
+        return page.login_redirect()
+    return page.finish(csv_answer(dashboard, *await export(uow=page.deps.uow, as_of=as_of, locale=page.locale)))

@@ -6,9 +6,10 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import Protocol, TypeVar
 
 from kit.jst import jst
 
@@ -16,6 +17,16 @@ BOM = "\ufeff"  # Excel opens a UTF-8 CSV as UTF-8 only with it
 MEDIA_TYPE = "text/csv; charset=utf-8"
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")  # what Excel would run as a formula (CSV injection)
 Cell = str | int | float | bool | date | datetime | None
+
+
+def language(locale: str) -> str:
+    """The language an export is written in for `locale`: Japanese for ja, English for any other."""
+    return "ja" if locale == "ja" else "en"
+
+
+def pick(label: tuple[str, str], locale: str) -> str:
+    """Of a (ja, en) label, the words in `locale`'s language."""
+    return label[0] if language(locale) == "ja" else label[1]
 
 
 def cell(value: Cell) -> str:
@@ -55,6 +66,21 @@ def write_csv(sections: Iterable[Section]) -> bytes:
         writer.writerow([cell(h) for h in section.header])
         writer.writerows([cell(value) for value in row] for row in section.rows)
     return (BOM + out.getvalue()).encode("utf-8")
+
+
+class Dated(Protocol):
+    """A dashboard's figures: as of a day."""
+
+    @property
+    def as_of(self) -> date: ...
+
+
+F = TypeVar("F", bound=Dated)
+
+
+def dated(figures: F, write: Callable[[F, str], bytes], locale: str) -> tuple[date, bytes]:
+    """(the day the figures are as of, `write`'s CSV of them in `locale`): a slice's export."""
+    return figures.as_of, write(figures, locale)
 
 
 def filename(dashboard: str, day: date) -> str:

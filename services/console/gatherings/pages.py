@@ -3,19 +3,19 @@ and waitlist, signups per day, and attendance (no-shows) at the ended ones, as o
 
 from __future__ import annotations
 
+from datetime import date, datetime
 from typing import Any
 
 from fastapi import APIRouter
 from starlette.responses import Response
 
-from kit.db.types import utcnow
 from kit.jst import jst
 from services.console import charts
-from services.console.dashboard import Say, download, say, show
+from services.console.dashboard import Say, dashboard, download, say
 from services.console.domain.rates import percent
 from services.console.gatherings import service
 from services.console.gatherings.schemas import GatheringFigures
-from services.console.web import AsOf, Page
+from services.console.web import AsOf, ConsolePage, Page
 
 router = APIRouter(include_in_schema=False)
 FORUM_EVENT = "/forum/ops/events/{}"  # forum's page of one event, for its operators
@@ -24,19 +24,17 @@ FORUM_EVENT = "/forum/ops/events/{}"  # forum's page of one event, for its opera
 @router.get("/gatherings", response_model=None)
 async def gatherings(page: Page, as_of: AsOf = None) -> Response:
     """Upcoming gatherings' seats, signups per day and attendance, as of a day."""
-    if page.require_operator() is None:
-        return page.login_redirect()
-    now = utcnow()
-    figures = await service.figures(uow=page.deps.uow, as_of=as_of, now=now)
-    return await show(page, "gatherings/dashboard.html", as_of=as_of, now=now, csv="gatherings.csv",
-                      g=figures, **shown(figures, say(page)))
+    return await dashboard(page, "gatherings/dashboard.html", read, as_of=as_of, csv="gatherings.csv")
 
 
 @router.get("/gatherings.csv", response_model=None)
 async def gatherings_csv(page: Page, as_of: AsOf = None) -> Response:
-    if page.require_operator() is None:
-        return page.login_redirect()
     return await download(page, "gatherings", service.figures_csv, as_of)
+
+
+async def read(page: ConsolePage, as_of: date | None, now: datetime) -> dict[str, Any]:
+    figures = await service.figures(uow=page.deps.uow, as_of=as_of, now=now)
+    return {"g": figures, **shown(figures, say(page))}
 
 
 def shown(g: GatheringFigures, t: Say) -> dict[str, Any]:

@@ -8,6 +8,7 @@ from typing import Any
 
 from kit.db.types import utcnow
 from kit.messaging.unit_of_work import UnitOfWorkFactory
+from services.console.domain import csv
 from services.console.domain.as_of import resolve
 from services.console.domain.days import DEFAULT_DAYS
 from services.console.gatherings import repository
@@ -76,5 +77,4 @@ async def figures(*, uow: UnitOfWorkFactory, as_of: date | None, now: datetime |
 async def figures_csv(*, uow: UnitOfWorkFactory, as_of: date | None, now: datetime | None = None,
                       days: int = DEFAULT_DAYS, locale: str = "ja") -> tuple[date, bytes]:
     """(the day, the CSV file) of the same figures: UTF-8 with a BOM, for Excel."""
-    found = await _figures(uow, as_of, now, days)
-    return found.as_of, export(found, locale)
+    return csv.dated(await _figures(uow, as_of, now, days), export, locale)

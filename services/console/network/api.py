@@ -2,21 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from fastapi import APIRouter, Response
 
 from kit.contracts.base import Locale
 from kit.web.openapi import problems
-from services.console.domain import csv
 from services.console.network import service
 from services.console.network.schemas import NetworkFigures, SmallBaseFigures
-from services.console.web import AsOf, Deps, Operator
+from services.console.web import CSV_RESPONSES, AsOf, Deps, Operator, csv_answer
 
 router = APIRouter(tags=["network"])
-CSV_RESPONSE: dict[int | str, dict[str, Any]] = {
-    200: {"description": "The dashboard as CSV (UTF-8 with a BOM), one section per table.",
-          "content": {"text/csv": {"schema": {"type": "string"}}}}}
 
 
 @router.get("/network", response_model=NetworkFigures, responses=problems(401, 403))
@@ -27,11 +21,10 @@ async def network_figures(deps: Deps, who: Operator, as_of: AsOf = None) -> Netw
     return await service.figures(uow=deps.uow, as_of=as_of)
 
 
-@router.get("/network.csv", response_class=Response, responses={**CSV_RESPONSE, **problems(401, 403)})
+@router.get("/network.csv", response_class=Response, responses=CSV_RESPONSES)
 async def network_csv(deps: Deps, who: Operator, as_of: AsOf = None, lang: Locale = "ja") -> Response:
     """The same figures as a CSV file for Excel, headers and labels in `lang`."""
-    day, body = await service.figures_csv(uow=deps.uow, as_of=as_of, locale=lang)
-    return Response(body, media_type=csv.MEDIA_TYPE, headers=csv.attachment(csv.filename("network", day)))
+    return csv_answer("network", *await service.figures_csv(uow=deps.uow, as_of=as_of, locale=lang))
 
 
 @router.get("/network/small-bases", response_model=SmallBaseFigures, responses=problems(401, 403))
@@ -41,8 +34,7 @@ async def small_base_figures(deps: Deps, who: Operator, as_of: AsOf = None) -> S
     return await service.small_base_figures(uow=deps.uow, as_of=as_of)
 
 
-@router.get("/network/small-bases.csv", response_class=Response, responses={**CSV_RESPONSE, **problems(401, 403)})
+@router.get("/network/small-bases.csv", response_class=Response, responses=CSV_RESPONSES)
 async def small_base_csv(deps: Deps, who: Operator, as_of: AsOf = None, lang: Locale = "ja") -> Response:
     """The same figures as a CSV file for Excel, headers and labels in `lang`."""
-    day, body = await service.small_base_figures_csv(uow=deps.uow, as_of=as_of, locale=lang)
-    return Response(body, media_type=csv.MEDIA_TYPE, headers=csv.attachment(csv.filename("small-bases", day)))
+    return csv_answer("small-bases", *await service.small_base_figures_csv(uow=deps.uow, as_of=as_of, locale=lang))

@@ -4,18 +4,18 @@ organisations by kind, block and prefecture, on a map of Japan; applications wai
 
 from __future__ import annotations
 
+from datetime import date, datetime
 from typing import Any
 
 from fastapi import APIRouter
 from starlette.responses import Response
 
-from kit.db.types import utcnow
 from kit.japan_map import HEIGHT, WIDTH, bubbles, outline
 from services.console import charts
-from services.console.dashboard import Say, download, say, show
+from services.console.dashboard import Say, dashboard, download, say
 from services.console.network import service
 from services.console.network.schemas import AreaRow, NetworkFigures, SmallBaseFigures
-from services.console.web import AsOf, Page
+from services.console.web import AsOf, ConsolePage, Page
 
 router = APIRouter(include_in_schema=False)
 
@@ -23,27 +23,23 @@ router = APIRouter(include_in_schema=False)
 @router.get("/members", response_model=None)
 async def members(page: Page, as_of: AsOf = None) -> Response:
     """Members by kind, block and prefecture, on the map; small bases against the target."""
-    if page.require_operator() is None:
-        return page.login_redirect()
-    now = utcnow()
-    network = await service.figures(uow=page.deps.uow, as_of=as_of, now=now)
-    small_bases = await service.small_base_figures(uow=page.deps.uow, as_of=as_of, now=now)
-    return await show(page, "network/members.html", as_of=as_of, now=now, csv="members.csv", m=network,
-                      s=small_bases, **shown(network, small_bases, say(page)))
+    return await dashboard(page, "network/members.html", read, as_of=as_of, csv="members.csv")
 
 
 @router.get("/members.csv", response_model=None)
 async def members_csv(page: Page, as_of: AsOf = None) -> Response:
-    if page.require_operator() is None:
-        return page.login_redirect()
     return await download(page, "network", service.figures_csv, as_of)
 
 
 @router.get("/members/small-bases.csv", response_model=None)
 async def small_bases_csv(page: Page, as_of: AsOf = None) -> Response:
-    if page.require_operator() is None:
-        return page.login_redirect()
     return await download(page, "small-bases", service.small_base_figures_csv, as_of)
+
+
+async def read(page: ConsolePage, as_of: date | None, now: datetime) -> dict[str, Any]:
+    network = await service.figures(uow=page.deps.uow, as_of=as_of, now=now)
+    small_bases = await service.small_base_figures(uow=page.deps.uow, as_of=as_of, now=now)
+    return {"m": network, "s": small_bases, **shown(network, small_bases, say(page))}
 
 
 def _split(key: str, rows: list[AreaRow], t: Say, *, horizontal: bool) -> Any:

@@ -9,6 +9,7 @@ from functools import lru_cache
 from kit.db.types import utcnow
 from kit.gazetteer import local_governments
 from kit.messaging.unit_of_work import UnitOfWorkFactory
+from services.console.domain import csv
 from services.console.domain.as_of import resolve
 from services.console.network import repository as repo
 from services.console.network.domain import export
@@ -44,8 +45,7 @@ async def figures(*, uow: UnitOfWorkFactory, as_of: date | None, now: datetime |
 async def figures_csv(*, uow: UnitOfWorkFactory, as_of: date | None, now: datetime | None = None,
                       locale: str = "ja") -> tuple[date, bytes]:
     """(the day, the CSV): totals, by kind, block and prefecture, the map's points; in `locale`."""
-    result = await _network(uow, as_of, now)
-    return result.as_of, export.network_csv(result, locale)
+    return csv.dated(await _network(uow, as_of, now), export.network_csv, locale)
 
 
 async def small_base_figures(*, uow: UnitOfWorkFactory, as_of: date | None,
@@ -57,5 +57,4 @@ async def small_base_figures(*, uow: UnitOfWorkFactory, as_of: date | None,
 async def small_base_figures_csv(*, uow: UnitOfWorkFactory, as_of: date | None, now: datetime | None = None,
                                  locale: str = "ja") -> tuple[date, bytes]:
     """(the day, the CSV): totals beside the national figures, by block and prefecture; in `locale`."""
-    result = await _small_bases(uow, as_of, now)
-    return result.as_of, export.small_bases_csv(result, locale)
+    return csv.dated(await _small_bases(uow, as_of, now), export.small_bases_csv, locale)

@@ -3,23 +3,19 @@ same as a CSV file for Excel."""
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Query, Response
 
 from kit.contracts.base import Locale
 from kit.web.openapi import problems
-from services.console.domain import csv
 from services.console.domain.days import DEFAULT_DAYS, MAX_DAYS
 from services.console.notifications import service
 from services.console.notifications.schemas import NotificationFigures
-from services.console.web import AsOf, Deps, Operator
+from services.console.web import CSV_RESPONSES, AsOf, Deps, Operator, csv_answer
 
 router = APIRouter(tags=["notifications"])
 Days = Annotated[int, Query(ge=1, le=MAX_DAYS, description="per-day figures over this many days ending on `as_of`")]
-CSV_RESPONSE: dict[int | str, dict[str, Any]] = {
-    200: {"description": "The dashboard as CSV (UTF-8 with a BOM), one section per table.",
-          "content": {"text/csv": {"schema": {"type": "string"}}}}}
 
 
 @router.get("/notifications", response_model=NotificationFigures, responses=problems(401, 403))
@@ -31,9 +27,8 @@ async def notifications(deps: Deps, who: Operator, as_of: AsOf = None, days: Day
     return await service.figures(uow=deps.uow, as_of=as_of, days=days)
 
 
-@router.get("/notifications.csv", response_class=Response, responses={**CSV_RESPONSE, **problems(401, 403)})
+@router.get("/notifications.csv", response_class=Response, responses=CSV_RESPONSES)
 async def notifications_csv(deps: Deps, who: Operator, as_of: AsOf = None, days: Days = DEFAULT_DAYS,
                             lang: Locale = "ja") -> Response:
     """The same figures as a CSV file for Excel: headers and labels in `lang`, times in JST."""
-    day, body = await service.figures_csv(uow=deps.uow, as_of=as_of, days=days, locale=lang)
-    return Response(body, media_type=csv.MEDIA_TYPE, headers=csv.attachment(csv.filename("notifications", day)))
+    return csv_answer("notifications", *await service.figures_csv(uow=deps.uow, as_of=as_of, days=days, locale=lang))

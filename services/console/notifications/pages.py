@@ -4,21 +4,21 @@ failures linked to their trace, as of a day; its CSV."""
 
 from __future__ import annotations
 
+from datetime import date, datetime
 from typing import Any
 
 from fastapi import APIRouter
 from starlette.responses import Response
 
-from kit.db.types import utcnow
 from kit.jst import jst
 from services.console import charts
-from services.console.dashboard import Say, download, say, show
+from services.console.dashboard import Say, dashboard, download, say
 from services.console.domain.rates import percent
 from services.console.notifications import service
 from services.console.notifications.domain.figures import STATES
 from services.console.notifications.domain.labels import state_label
 from services.console.notifications.schemas import NotificationFigures, StateCounts
-from services.console.web import AsOf, Page
+from services.console.web import AsOf, ConsolePage, Page
 
 router = APIRouter(include_in_schema=False)
 NOTIFY_DELIVERY = "/notify/ops/deliveries/{}"  # notify's delivery log entry, for its operators
@@ -27,19 +27,17 @@ NOTIFY_DELIVERY = "/notify/ops/deliveries/{}"  # notify's delivery log entry, fo
 @router.get("/notifications", response_model=None)
 async def notifications(page: Page, as_of: AsOf = None) -> Response:
     """Deliveries by state, per day, channel and message type; the latest failures, as of a day."""
-    if page.require_operator() is None:
-        return page.login_redirect()
-    now = utcnow()
-    figures = await service.figures(uow=page.deps.uow, as_of=as_of, now=now)
-    return await show(page, "notifications/dashboard.html", as_of=as_of, now=now, csv="notifications.csv",
-                      n=figures, **shown(figures, say(page), page.deps.trace_url))
+    return await dashboard(page, "notifications/dashboard.html", read, as_of=as_of, csv="notifications.csv")
 
 
 @router.get("/notifications.csv", response_model=None)
 async def notifications_csv(page: Page, as_of: AsOf = None) -> Response:
-    if page.require_operator() is None:
-        return page.login_redirect()
     return await download(page, "notifications", service.figures_csv, as_of)
+
+
+async def read(page: ConsolePage, as_of: date | None, now: datetime) -> dict[str, Any]:
+    figures = await service.figures(uow=page.deps.uow, as_of=as_of, now=now)
+    return {"n": figures, **shown(figures, say(page), page.deps.trace_url)}
 
 
 def _counts(c: StateCounts) -> list[int]:

@@ -2,21 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from fastapi import APIRouter, Response
 
 from kit.contracts.base import Locale
 from kit.web.openapi import problems
-from services.console.domain import csv
 from services.console.programs import service
 from services.console.programs.schemas import ProgramFigures
-from services.console.web import AsOf, Deps, Operator
+from services.console.web import CSV_RESPONSES, AsOf, Deps, Operator, csv_answer
 
 router = APIRouter(tags=["programs"])
-CSV_RESPONSE: dict[int | str, dict[str, Any]] = {
-    200: {"description": "The dashboard as CSV (UTF-8 with a BOM), one section per table.",
-          "content": {"text/csv": {"schema": {"type": "string"}}}}}
 
 
 @router.get("/programs", response_model=ProgramFigures, responses=problems(401, 403))
@@ -27,8 +21,7 @@ async def program_figures(deps: Deps, who: Operator, as_of: AsOf = None) -> Prog
     return await service.figures(uow=deps.uow, as_of=as_of)
 
 
-@router.get("/programs.csv", response_class=Response, responses={**CSV_RESPONSE, **problems(401, 403)})
+@router.get("/programs.csv", response_class=Response, responses=CSV_RESPONSES)
 async def program_csv(deps: Deps, who: Operator, as_of: AsOf = None, lang: Locale = "ja") -> Response:
     """The same figures as a CSV file for Excel, headers and labels in `lang`."""
-    day, body = await service.figures_csv(uow=deps.uow, as_of=as_of, locale=lang)
-    return Response(body, media_type=csv.MEDIA_TYPE, headers=csv.attachment(csv.filename("programs", day)))
+    return csv_answer("programs", *await service.figures_csv(uow=deps.uow, as_of=as_of, locale=lang))

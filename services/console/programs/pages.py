@@ -3,18 +3,18 @@ repeat rate, in all and per municipality, and the 集める → 深める → �
 
 from __future__ import annotations
 
+from datetime import date, datetime
 from typing import Any
 
 from fastapi import APIRouter
 from starlette.responses import Response
 
-from kit.db.types import utcnow
 from services.console import charts
-from services.console.dashboard import Say, download, say, show
+from services.console.dashboard import Say, dashboard, download, say
 from services.console.domain.rates import percent
 from services.console.programs import service
 from services.console.programs.schemas import ProgramFigures
-from services.console.web import AsOf, Page
+from services.console.web import AsOf, ConsolePage, Page
 
 router = APIRouter(include_in_schema=False)
 CHARTED = 15  # municipalities in the chart, by participations; the table lists them all
@@ -23,19 +23,17 @@ CHARTED = 15  # municipalities in the chart, by participations; the table lists 
 @router.get("/programs", response_model=None)
 async def programs(page: Page, as_of: AsOf = None) -> Response:
     """Programs and participations per municipality, repeat rate and the funnel, as of a day."""
-    if page.require_operator() is None:
-        return page.login_redirect()
-    now = utcnow()
-    figures = await service.figures(uow=page.deps.uow, as_of=as_of, now=now)
-    return await show(page, "programs/dashboard.html", as_of=as_of, now=now, csv="programs.csv", p=figures,
-                      **shown(figures, say(page)))
+    return await dashboard(page, "programs/dashboard.html", read, as_of=as_of, csv="programs.csv")
 
 
 @router.get("/programs.csv", response_model=None)
 async def programs_csv(page: Page, as_of: AsOf = None) -> Response:
-    if page.require_operator() is None:
-        return page.login_redirect()
     return await download(page, "programs", service.figures_csv, as_of)
+
+
+async def read(page: ConsolePage, as_of: date | None, now: datetime) -> dict[str, Any]:
+    figures = await service.figures(uow=page.deps.uow, as_of=as_of, now=now)
+    return {"p": figures, **shown(figures, say(page))}
 
 
 def shown(p: ProgramFigures, t: Say) -> dict[str, Any]:

@@ -7,6 +7,7 @@ from datetime import date, datetime
 from kit.db.types import utcnow
 from kit.gazetteer import local_governments
 from kit.messaging.unit_of_work import UnitOfWorkFactory
+from services.console.domain import csv
 from services.console.domain.as_of import resolve
 from services.console.programs import repository as repo
 from services.console.programs.domain import export
@@ -36,5 +37,4 @@ async def figures(*, uow: UnitOfWorkFactory, as_of: date | None, now: datetime |
 async def figures_csv(*, uow: UnitOfWorkFactory, as_of: date | None, now: datetime | None = None,
                       locale: str = "ja") -> tuple[date, bytes]:
     """(the day, the CSV): totals, the funnel, every municipality, the reference; in `locale`."""
-    result = await _programs(uow, as_of, now)
-    return result.as_of, export.programs_csv(result, locale)
+    return csv.dated(await _programs(uow, as_of, now), export.programs_csv, locale)

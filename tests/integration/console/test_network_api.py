@@ -5,37 +5,26 @@ SQLite and PostgreSQL. The same envelope delivered twice changes nothing."""
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Callable
 from contextlib import AbstractAsyncContextManager
 from datetime import UTC, datetime
 from typing import Any
 from uuid import UUID, uuid4
 
-import nats
 from sqlalchemy import func, select
 
 from kit.contracts import registry
 from kit.contracts.base import EventContract
-from kit.jst import JST
 from kit.messaging.envelope import Envelope
-from kit.messaging.subjects import Naming
 from kit.runtime import ServiceRuntime
-from services.console.models import Checkpoint, MemberState, SmallBase
+from services.console.models import MemberState, SmallBase
+from tests.support.console import applied, csv_rows, delivered_again, get, jst, operators_only_and_real_days
 from tests.support.events import publish
 from tests.support.platform import RunningPlatform
 from tests.support.servers import wait_for
-from tests.support.sessions import bearer, person
 
 Platform = Callable[..., AbstractAsyncContextManager[RunningPlatform]]
-API = "/console/api/v1"
-OPERATOR = bearer(person(role="operator"))
 HIDA, UNNAN, GIFU, ORG, NPO, LAB = (uuid4() for _ in range(6))
-
-
-def jst(day: str, clock: str = "12:00:00.000000") -> datetime:
-    return datetime.fromisoformat(f"{day}T{clock}").replace(tzinfo=JST)
 
 
 def member(cls: Callable[..., EventContract], member_id: UUID, status: str, at: datetime) -> EventContract:
@@ -102,33 +91,22 @@ BASES = {"2026-03-20": 0, "2026-03-21": 1, "2026-03-31": 1, "2026-04-01": 2, "20
 COUNTS = ("members", "local_governments", "organisations", "suspended", "pending", "returned")
 
 
-async def applied(runtime: ServiceRuntime[Any]) -> int:
-    async with runtime.uow.read() as session:
-        return int(await session.scalar(select(func.coalesce(func.sum(Checkpoint.applied), 0))) or 0)
-
-
 async def rows_of(runtime: ServiceRuntime[Any]) -> tuple[int, int]:
     async with runtime.uow.read() as session:
         return (int(await session.scalar(select(func.count()).select_from(MemberState)) or 0),
                 int(await session.scalar(select(func.count()).select_from(SmallBase)) or 0))
 
 
-async def get(platform: RunningPlatform, path: str, **params: str) -> Any:
-    answer = await platform.client.get(f"{API}{path}", params=params, headers=OPERATOR)
-    assert answer.status_code == 200, answer.text
-    return answer.json()
-
-
 async def fed(platform: RunningPlatform) -> list[Envelope]:
     """Publish every event; once the console applied them all, the envelopes as published."""
     sent = [await publish(platform, event, producer="registry") for event in EVENTS]
 
-    async def settled() -> bool:  # the figures of the last day are what every event makes them
+    async def complete() -> bool:  # the figures of the last day are what every event makes them
         found = await get(platform, "/network", as_of="2026-04-20")
         return await applied(platform["console"]) == len(EVENTS) and tuple(found[k] for k in COUNTS) == EXPECTED[
             "2026-04-20"]
 
-    await wait_for(settled, timeout_s=30)
+    await wait_for(complete, timeout_s=30)
     return sent
 
 
@@ -181,40 +159,11 @@ async def test_the_same_envelope_twice_changes_nothing(platform_factory: Platfor
         console = platform["console"]
         before = {day: await get(platform, "/network", as_of=day) for day in EXPECTED}
         bases_before = {day: await get(platform, "/network/small-bases", as_of=day) for day in BASES}
-        rows, total = await rows_of(console), await applied(console)
-        stream = console.naming.stream("registry")
-        in_stream = (await console.js.stream_info(stream)).state.messages
-        again = [e for e in sent if e.id in {sent[EVENTS.index(SUSPENDED)].id, sent[-1].id}]  # a state, a base
-
-        nc = await nats.connect(platform.nats_url)
-        try:
-            js = nc.jetstream()
-            for envelope in again:
-                subject = Naming(platform.settings.namespace).subject(envelope.versioned_type)
-                for msg_id in (str(envelope.id), f"{envelope.id}-after-the-window"):
-                    # the first is JetStream's duplicate and dropped; the second reaches the console,
-                    # as a relay's republish after the duplicate window would: its inbox knows the id
-                    await js.publish(subject, envelope.model_dump_json().encode(), headers={"Nats-Msg-Id": msg_id})
-        finally:
-            await nc.close()
-        assert (await console.js.stream_info(stream)).state.messages == in_stream + len(again)
-
-        async def caught_up() -> bool:
-            for name in ("console-registry-member-suspended", "console-registry-small-base-registered"):
-                info = await console.js.consumer_info(stream, console.naming.durable(name))
-                if info.num_pending or info.num_ack_pending:
-                    return False
-            return True
-
-        await wait_for(caught_up, timeout_s=20)
-        # one more event on the same consumer, dated after every day asked: once it is applied, the
-        # deliveries before it were handled too
-        await publish(platform, member(registry.MemberSuspended, HIDA, "suspended", jst("2030-01-01")))
-
-        async def sentinel_applied() -> bool:
-            return await applied(console) == total + 1
-
-        await wait_for(sentinel_applied, timeout_s=20)
+        rows = await rows_of(console)
+        await delivered_again(
+            platform, "registry", [sent[EVENTS.index(SUSPENDED)], sent[-1]],  # a state, a base
+            ("console-registry-member-suspended", "console-registry-small-base-registered"),
+            sentinel=member(registry.MemberSuspended, HIDA, "suspended", jst("2030-01-01")))
         assert await rows_of(console) == (rows[0] + 1, rows[1])  # the sentinel's state, nothing else
         assert {day: await get(platform, "/network", as_of=day) for day in EXPECTED} == before
         assert {day: await get(platform, "/network/small-bases", as_of=day) for day in BASES} == bases_before
@@ -223,37 +172,21 @@ async def test_the_same_envelope_twice_changes_nothing(platform_factory: Platfor
 async def test_the_csv_exports_open_in_excel(platform_factory: Platform) -> None:
     async with platform_factory(services=["console"]) as platform:
         await fed(platform)
-        answer = await platform.client.get(f"{API}/network.csv", params={"as_of": "2026-04-20"}, headers=OPERATOR)
-        assert answer.status_code == 200, answer.text
-        assert answer.headers["content-type"] == "text/csv; charset=utf-8"
-        assert 'filename="kakawari-network-20260420.csv"' in answer.headers["content-disposition"]
-        assert answer.content.startswith("\ufeff".encode())
-        rows = list(csv.reader(io.StringIO(answer.content.decode("utf-8-sig"), newline="")))
+        rows = await csv_rows(platform, "/network.csv", "kakawari-network-20260420.csv", as_of="2026-04-20")
         assert rows[0] == ["会員（2026-04-20 時点）"] and rows[2][:4] == ["全国", "4", "3", "1"]
-        english = await platform.client.get(f"{API}/network.csv", params={"as_of": "2026-04-20", "lang": "en"},
-                                            headers=OPERATOR)
-        assert english.content.decode("utf-8-sig").startswith("Members (as of 2026-04-20)")
+        english = await csv_rows(platform, "/network.csv", "kakawari-network-20260420.csv", as_of="2026-04-20",
+                                 lang="en")
+        assert english[0] == ["Members (as of 2026-04-20)"]
 
-        bases = await platform.client.get(f"{API}/network/small-bases.csv", params={"as_of": "2026-04-05"},
-                                          headers=OPERATOR)
-        assert bases.status_code == 200 and bases.headers["content-type"] == "text/csv; charset=utf-8"
-        assert 'filename="kakawari-small-bases-20260405.csv"' in bases.headers["content-disposition"]
-        rows = list(csv.reader(io.StringIO(bases.content.decode("utf-8-sig"), newline="")))
-        assert rows[2] == ["3", "1800", "0.2%", "1636", "1386"]
+        bases = await csv_rows(platform, "/network/small-bases.csv", "kakawari-small-bases-20260405.csv",
+                               as_of="2026-04-05")
+        assert bases[2] == ["3", "1800", "0.2%", "1636", "1386"]
 
 
 async def test_only_operators_and_only_real_days(platform_factory: Platform) -> None:
     async with platform_factory(services=["console"]) as platform:
         for path in ("/network", "/network.csv", "/network/small-bases", "/network/small-bases.csv"):
-            assert (await platform.client.get(f"{API}{path}")).status_code == 401, path
-            staff = await platform.client.get(f"{API}{path}", headers=bearer(person(role="staff")))
-            assert staff.status_code == 403, path
-            for bad in ("2026-02-30", "yesterday", "1999-12-31", "3000-01-01", "9999-12-31"):
-                answer = await platform.client.get(f"{API}{path}", params={"as_of": bad}, headers=OPERATOR)
-                assert answer.status_code == 422, (path, bad, answer.text)
-                assert answer.headers["content-type"].startswith("application/problem+json")
-                assert answer.json()["errors"][0]["field"].endswith("as_of")
-            last = await platform.client.get(f"{API}{path}", params={"as_of": "2999-12-31"}, headers=OPERATOR)
-            assert last.status_code == 200, (path, last.text)
+            await operators_only_and_real_days(platform, path, "2026-02-30", "yesterday", "1999-12-31", "3000-01-01",
+                                               "9999-12-31")
         today = await get(platform, "/network")
         assert today["members"] == 0 and len(today["by_prefecture"]) == 47

@@ -6,26 +6,21 @@ facts dated after a day change nothing as of that day."""
 from __future__ import annotations
 
 import random
-from collections.abc import AsyncIterator, Callable, Sequence
-from contextlib import AbstractAsyncContextManager
 from datetime import date, datetime, time, timedelta
 from uuid import UUID, uuid4
 
 import pytest
-from sqlalchemy import MetaData
 
 from kit.db.engine import Database
 from kit.gazetteer import local_governments
 from kit.jst import JST
-from kit.messaging.outbox import OutboxWriter
-from kit.messaging.subjects import Naming
-from kit.messaging.unit_of_work import UnitOfWorkFactory
 from services.console.domain.as_of import cutoff
-from services.console.models import MESSAGING, Base, Member, MemberState, SmallBase
+from services.console.models import Member, MemberState, SmallBase
 from services.console.network import repository, service
 from services.console.network.domain.figures import RELEVANT, MemberAsOf, network, small_bases
 from services.console.network.domain.places import prefectures
 from services.console.network.schemas import NetworkFigures, SmallBaseFigures
+from tests.support.console import uow_for, write
 
 LGS = local_governments()
 PREFECTURES = prefectures(LGS)
@@ -35,18 +30,6 @@ STATUSES = ["draft", "submitted", "returned", "approved", "rejected", "active", 
 HOMES = [("municipality", "21", "212172"), ("prefecture", "21", "210005"), ("municipality", "01", "011002"),
          ("company", "13", None), ("npo", None, None), ("intermediary", "32", None), ("rmo", "47", "472018"),
          ("university", "13", None), ("cooperative", "40", None)]
-
-
-@pytest.fixture
-async def console_db(fresh_database: Callable[[MetaData], AbstractAsyncContextManager[Database]]
-                     ) -> AsyncIterator[Database]:
-    async with fresh_database(Base.metadata) as db:
-        yield db
-
-
-def uow_for(db: Database) -> UnitOfWorkFactory:
-    return UnitOfWorkFactory(db, OutboxWriter(producer="console", tables=MESSAGING, naming=Naming()),
-                             on_commit=lambda rows: None)
 
 
 def instant(rng: random.Random, first: date, last: date) -> datetime:
@@ -64,12 +47,6 @@ def states_of(rng: random.Random, member_id: UUID, first: date, last: date) -> l
         at = instant(rng, first, last)
         chosen += [MemberState(member_id=member_id, status=status, at=at) for status in rng.sample(STATUSES, 3)]
     return chosen
-
-
-async def write(db: Database, rows: Sequence[object]) -> None:
-    async with db.writing() as session:
-        session.add_all(rows)
-        await session.flush()  # ids in the order added: the tie-break the brute force uses
 
 
 def recount(members: list[Member], states: list[MemberState], day: date) -> list[MemberAsOf]:

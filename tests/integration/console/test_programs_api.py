@@ -5,39 +5,27 @@ PostgreSQL. The same envelope delivered twice changes nothing."""
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Callable
 from contextlib import AbstractAsyncContextManager
 from datetime import date, datetime
 from typing import Any
 from uuid import UUID, uuid4
 
-import nats
 from sqlalchemy import func, select
 
 from kit.contracts import matching
 from kit.contracts.base import EventContract
-from kit.jst import JST
 from kit.messaging.envelope import Envelope
-from kit.messaging.subjects import Naming
 from kit.runtime import ServiceRuntime
-from services.console.models import Checkpoint, Participation, RelationStage
+from services.console.models import Participation, RelationStage
+from tests.support.console import csv_rows, delivered_again, get, jst, operators_only_and_real_days, settled
 from tests.support.events import publish
 from tests.support.platform import RunningPlatform
-from tests.support.servers import wait_for
-from tests.support.sessions import bearer, person
 
 Platform = Callable[..., AbstractAsyncContextManager[RunningPlatform]]
-API = "/console/api/v1"
-OPERATOR = bearer(person(role="operator"))
 HIDA, UNNAN = ("212172", "岐阜県飛騨市"), ("322091", "島根県雲南市")
 A, B, C = uuid4(), uuid4(), uuid4()
 P1, P2, P3, P4, P5 = (uuid4() for _ in range(5))
-
-
-def jst(day: str, clock: str = "12:00:00.000000") -> datetime:
-    return datetime.fromisoformat(f"{day}T{clock}").replace(tzinfo=JST)
 
 
 def program(cls: Callable[..., EventContract], program_id: UUID, town: tuple[str, str], at: datetime,
@@ -102,32 +90,17 @@ def summary(found: dict[str, Any]) -> tuple[Any, ...]:
     return (*(found[k] for k in FIELDS), tuple(step["relations"] for step in found["funnel"]))
 
 
-async def applied(runtime: ServiceRuntime[Any]) -> int:
-    async with runtime.uow.read() as session:
-        return int(await session.scalar(select(func.coalesce(func.sum(Checkpoint.applied), 0))) or 0)
-
-
 async def rows_of(runtime: ServiceRuntime[Any]) -> tuple[int, int]:
     async with runtime.uow.read() as session:
         return (int(await session.scalar(select(func.count()).select_from(Participation)) or 0),
                 int(await session.scalar(select(func.count()).select_from(RelationStage)) or 0))
 
 
-async def get(platform: RunningPlatform, path: str, **params: str) -> Any:
-    answer = await platform.client.get(f"{API}{path}", params=params, headers=OPERATOR)
-    assert answer.status_code == 200, answer.text
-    return answer.json()
-
-
 async def fed(platform: RunningPlatform) -> list[Envelope]:
     sent: list[Envelope] = []
     for phase in (PUBLISHED, CLOSED):
         sent += [await publish(platform, event, producer="matching") for event in phase]
-
-        async def settled(expected: int = len(sent)) -> bool:
-            return await applied(platform["console"]) == expected
-
-        await wait_for(settled, timeout_s=30)
+        await settled(platform["console"], len(sent))
     return sent
 
 
@@ -161,40 +134,14 @@ async def test_the_same_envelope_twice_changes_nothing(platform_factory: Platfor
         sent = await fed(platform)
         console = platform["console"]
         before = {day: await get(platform, "/programs", as_of=day) for day in EXPECTED}
-        rows, total = await rows_of(console), await applied(console)
-        stream = console.naming.stream("matching")
-        in_stream = (await console.js.stream_info(stream)).state.messages
+        rows = await rows_of(console)
         stages = [sent[i] for i, e in enumerate(PUBLISHED) if isinstance(e, matching.RelationStageChanged)]
         visits = [sent[i] for i, e in enumerate(PUBLISHED) if isinstance(e, matching.ParticipationRecorded)]
-        again = [stages[0], stages[4], visits[0]]
-
-        nc = await nats.connect(platform.nats_url)
-        try:
-            js = nc.jetstream()
-            for envelope in again:
-                subject = Naming(platform.settings.namespace).subject(envelope.versioned_type)
-                for msg_id in (str(envelope.id), f"{envelope.id}-after-the-window"):
-                    # JetStream drops the first as a duplicate; the second reaches the console's inbox
-                    await js.publish(subject, envelope.model_dump_json().encode(), headers={"Nats-Msg-Id": msg_id})
-        finally:
-            await nc.close()
-        assert (await console.js.stream_info(stream)).state.messages == in_stream + len(again)
-
-        async def caught_up() -> bool:
-            for name in ("console-matching-relation-stage-changed", "console-matching-participation-recorded",
-                         "console-matching-participation-imported"):
-                info = await console.js.consumer_info(stream, console.naming.durable(name))
-                if info.num_pending or info.num_ack_pending:
-                    return False
-            return True
-
-        await wait_for(caught_up, timeout_s=20)
-        await publish(platform, stage(uuid4(), HIDA, "collect", "2030-01-01"), producer="matching")  # after every day
-
-        async def sentinel_applied() -> bool:
-            return await applied(console) == total + 1
-
-        await wait_for(sentinel_applied, timeout_s=20)
+        await delivered_again(
+            platform, "matching", [stages[0], stages[4], visits[0]],
+            ("console-matching-relation-stage-changed", "console-matching-participation-recorded",
+             "console-matching-participation-imported"),
+            sentinel=stage(uuid4(), HIDA, "collect", "2030-01-01"))
         assert await rows_of(console) == (rows[0], rows[1] + 1)  # the sentinel's stage, nothing else
         assert {day: await get(platform, "/programs", as_of=day) for day in EXPECTED} == before
 
@@ -202,31 +149,18 @@ async def test_the_same_envelope_twice_changes_nothing(platform_factory: Platfor
 async def test_the_csv_export_opens_in_excel(platform_factory: Platform) -> None:
     async with platform_factory(services=["console"]) as platform:
         await fed(platform)
-        answer = await platform.client.get(f"{API}/programs.csv", params={"as_of": "2026-11-03"}, headers=OPERATOR)
-        assert answer.status_code == 200, answer.text
-        assert answer.headers["content-type"] == "text/csv; charset=utf-8"
-        assert 'filename="kakawari-programs-20261103.csv"' in answer.headers["content-disposition"]
-        assert answer.content.startswith("\ufeff".encode())
-        rows = list(csv.reader(io.StringIO(answer.content.decode("utf-8-sig"), newline="")))
+        rows = await csv_rows(platform, "/programs.csv", "kakawari-programs-20261103.csv", as_of="2026-11-03")
         assert rows[0] == ["プログラムと参加（2026-11-03 時点）"]
         assert rows[2] == ["5", "3", "6", "3", "2", "66.7%"]
         assert rows[12][:3] == ["212172", "岐阜県飛騨市", "ギフケンヒダシ"]
-        english = await platform.client.get(f"{API}/programs.csv", params={"as_of": "2026-11-03", "lang": "en"},
-                                            headers=OPERATOR)
-        assert english.content.decode("utf-8-sig").startswith("Programs and participation (as of 2026-11-03)")
+        english = await csv_rows(platform, "/programs.csv", "kakawari-programs-20261103.csv", as_of="2026-11-03",
+                                 lang="en")
+        assert english[0] == ["Programs and participation (as of 2026-11-03)"]
 
 
 async def test_only_operators_and_only_real_days(platform_factory: Platform) -> None:
     async with platform_factory(services=["console"]) as platform:
         for path in ("/programs", "/programs.csv"):
-            assert (await platform.client.get(f"{API}{path}")).status_code == 401, path
-            staff = await platform.client.get(f"{API}{path}", headers=bearer(person(role="staff")))
-            assert staff.status_code == 403, path
-            for bad in ("2026-02-30", "tomorrow", "1999-12-31", "3000-01-01"):
-                answer = await platform.client.get(f"{API}{path}", params={"as_of": bad}, headers=OPERATOR)
-                assert answer.status_code == 422, (path, bad, answer.text)
-                assert answer.headers["content-type"].startswith("application/problem+json")
-            last = await platform.client.get(f"{API}{path}", params={"as_of": "2999-12-31"}, headers=OPERATOR)
-            assert last.status_code == 200, (path, last.text)
+            await operators_only_and_real_days(platform, path, "2026-02-30", "tomorrow", "1999-12-31", "3000-01-01")
         empty = await get(platform, "/programs")
         assert (empty["programs"], empty["repeat_rate"], empty["by_municipality"]) == (0, None, [])

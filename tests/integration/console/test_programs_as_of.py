@@ -7,22 +7,16 @@ from __future__ import annotations
 
 import random
 from collections import Counter, defaultdict
-from collections.abc import AsyncIterator, Callable, Sequence
-from contextlib import AbstractAsyncContextManager
 from datetime import date, datetime, time, timedelta
 from uuid import UUID, uuid4
 
 import pytest
-from sqlalchemy import MetaData
 
 from kit.db.engine import Database
 from kit.gazetteer import local_governments
 from kit.jst import JST
-from kit.messaging.outbox import OutboxWriter
-from kit.messaging.subjects import Naming
-from kit.messaging.unit_of_work import UnitOfWorkFactory
 from services.console.domain.as_of import cutoff
-from services.console.models import MESSAGING, Base, Participation, Program, RelationStage
+from services.console.models import Participation, Program, RelationStage
 from services.console.programs import service
 from services.console.programs.domain.figures import (
     STAGE_NAMES,
@@ -33,24 +27,13 @@ from services.console.programs.domain.figures import (
     programs,
 )
 from services.console.programs.schemas import ProgramFigures
+from tests.support.console import uow_for, write
 
 LGS = local_governments()
 FIRST, LAST = date(2026, 10, 28), date(2026, 11, 4)
 DAYS = [FIRST + timedelta(days=n) for n in range((LAST - FIRST).days + 1)]
 TOWNS = {"212172": "岐阜県飛騨市", "322091": "島根県雲南市", "999999": "架空県架空町"}  # the last is off the list
 HELPERS = [UUID(int=n) for n in range(1, 13)]
-
-
-@pytest.fixture
-async def console_db(fresh_database: Callable[[MetaData], AbstractAsyncContextManager[Database]]
-                     ) -> AsyncIterator[Database]:
-    async with fresh_database(Base.metadata) as db:
-        yield db
-
-
-def uow_for(db: Database) -> UnitOfWorkFactory:
-    return UnitOfWorkFactory(db, OutboxWriter(producer="console", tables=MESSAGING, naming=Naming()),
-                             on_commit=lambda rows: None)
 
 
 def some_day(rng: random.Random, first: date = FIRST, last: date = LAST) -> date:
@@ -85,12 +68,6 @@ def program(code: str, published: datetime, closed: datetime | None = None) -> P
     return Program(id=uuid4(), member_id=uuid4(), title="森の手入れ", municipality_code=code, municipality=TOWNS[code],
                    prefecture_code=code[:2], capacity=5, starts_on=FIRST, ends_on=LAST, published_at=published,
                    facts_at=published, closed_at=closed)
-
-
-async def write(db: Database, rows: Sequence[object]) -> None:
-    async with db.writing() as session:
-        session.add_all(rows)
-        await session.flush()
 
 
 def recount(found: tuple[list[Program], list[Participation], list[RelationStage]], day: date) -> ProgramFigures:

@@ -12,7 +12,7 @@ from typing import Any
 from uuid import uuid4
 
 import nats
-from sqlalchemy import func, select
+from sqlalchemy import select
 from typer.testing import CliRunner, Result
 
 from kakawari import catalog
@@ -23,6 +23,7 @@ from kit.messaging.replay import Replay
 from kit.runtime import ServiceRuntime
 from services.console.models import MESSAGING, PROJECTIONS, Base, Checkpoint
 from services.console.projections import service
+from tests.support.console import applied, settled
 from tests.support.events import publish
 from tests.support.platform import RunningPlatform
 from tests.support.servers import wait_for
@@ -113,18 +114,6 @@ def consumed(events: Published) -> int:
 async def publish_all(platform: RunningPlatform, events: Published) -> None:
     for event, producer in events:
         await publish(platform, event, producer=producer)
-
-
-async def applied(runtime: ServiceRuntime[Any]) -> int:
-    async with runtime.uow.read() as session:
-        return int(await session.scalar(select(func.coalesce(func.sum(Checkpoint.applied), 0))) or 0)
-
-
-async def settled(runtime: ServiceRuntime[Any], expected: int) -> None:
-    async def done() -> bool:
-        return await applied(runtime) == expected
-
-    await wait_for(done, timeout_s=30)  # generous: a loaded machine is slow, a right answer comes
 
 
 async def feed(platform: RunningPlatform, *phases: Published) -> int:

@@ -4,8 +4,6 @@ cell Excel would run as a formula, and online gatherings said to have no check-i
 
 from __future__ import annotations
 
-import csv
-import io
 from datetime import UTC, date, datetime
 
 from services.console.domain.as_of import cutoff
@@ -14,20 +12,8 @@ from services.console.domain.days import monday, weeks, window
 from services.console.domain.rates import percent, rate
 from services.console.gatherings.domain.export import export
 from services.console.gatherings.domain.figures import figures
+from tests.support.console import sections
 from tests.unit.console.test_gatherings_figures import D3, FACTS, GATHERINGS
-
-
-def sections(body: bytes) -> list[list[list[str]]]:
-    assert body.startswith(BOM.encode("utf-8"))
-    text = body.decode("utf-8")[1:]
-    assert "\r\n" in text and "\n" not in text.replace("\r\n", "")
-    found: list[list[list[str]]] = [[]]
-    for row in csv.reader(io.StringIO(text, newline="")):
-        if row:
-            found[-1].append(row)
-        else:
-            found.append([])
-    return found
 
 
 def test_cells_as_excel_reads_them() -> None:

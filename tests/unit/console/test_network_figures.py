@@ -3,8 +3,6 @@ prefecture, placed on the map, and written as CSV. Pure: no database."""
 
 from __future__ import annotations
 
-import csv
-import io
 from collections import Counter
 from datetime import UTC, date, datetime
 from uuid import uuid4
@@ -24,6 +22,7 @@ from services.console.network.domain.figures import (
     small_bases,
 )
 from services.console.network.domain.places import PREFECTURE_EN, SEATS, home_prefecture, place_of, prefectures
+from tests.support.console import sections
 
 LGS = local_governments()
 PREFECTURES = prefectures(LGS)
@@ -166,19 +165,6 @@ def test_small_bases_are_counted_per_prefecture_and_block_beside_the_national_fi
 
 
 # -- CSV ------------------------------------------------------------------------------------------------
-def sections(body: bytes) -> list[list[list[str]]]:
-    assert body.startswith("\ufeff".encode())
-    text = body.decode("utf-8-sig")
-    assert "\r\n" in text and "\n" not in text.replace("\r\n", "")
-    found: list[list[list[str]]] = [[]]
-    for row in csv.reader(io.StringIO(text, newline="")):
-        if row:
-            found[-1].append(row)
-        else:
-            found.append([])
-    return found
-
-
 def test_the_network_csv_has_a_section_per_table_in_either_language() -> None:
     found = figures([member("municipality", "active", "21", HIDA), member("company", "submitted", "13")])
     totals, by_kind, by_block, by_prefecture, points, reference = sections(network_csv(found, "ja"))

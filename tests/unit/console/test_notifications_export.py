@@ -6,7 +6,7 @@ from __future__ import annotations
 from services.console.domain.as_of import cutoff
 from services.console.notifications.domain.export import export
 from services.console.notifications.domain.figures import figures
-from tests.unit.console.test_gatherings_export import sections
+from tests.support.console import sections
 from tests.unit.console.test_notifications_figures import D2, FACTS, SUPPRESSED, fact, jst
 
 

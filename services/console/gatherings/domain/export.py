@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from services.console.domain.csv import Cell, Section, write_csv
+from services.console.domain.csv import Cell, Section, language, pick, write_csv
 from services.console.domain.rates import percent
 from services.console.gatherings.domain.figures import Figures, Gathering
 from services.console.gatherings.domain.labels import ONLINE_NO_CHECK_IN, kind_label
@@ -26,28 +26,23 @@ _ATTENDANCE = {"ja": ("確定", "来場（受付済み）", "欠席", "出席率
                "en": ("Confirmed", "Checked in", "No-shows", "Attendance rate", "Note")}
 
 
-def _kind(kind: str, locale: str) -> str:
-    ja, en = kind_label(kind)
-    return ja if locale == "ja" else en
-
-
 def _gathering(g: Gathering, locale: str) -> list[Cell]:
     words = _WORDS[locale]
-    return [_kind(g.kind, locale), g.title, g.starts_at, g.ends_at, words["online"] if g.online else words["venue"],
-            g.venue, g.capacity]
+    return [pick(kind_label(g.kind), locale), g.title, g.starts_at, g.ends_at,
+            words["online"] if g.online else words["venue"], g.venue, g.capacity]
 
 
 def export(figures: Figures, locale: str = "ja") -> bytes:
     """UTF-8 with a BOM, CRLF, times in JST; headers and labels in `locale` (ja, else en)."""
-    locale = "ja" if locale == "ja" else "en"
+    locale = language(locale)
     words = _WORDS[locale]
-    note = ONLINE_NO_CHECK_IN[0] if locale == "ja" else ONLINE_NO_CHECK_IN[1]
+    note = pick(ONLINE_NO_CHECK_IN, locale)
     return write_csv([
         Section(words["upcoming"].format(day=figures.as_of.isoformat()), (*_GATHERING[locale], *_SEATS[locale]),
                 [[*_gathering(s.gathering, locale), s.confirmed, s.held, s.waitlisted, percent(s.fill_rate)]
                  for s in figures.upcoming]),
         Section(words["by_kind"], (*_KIND[locale], *_SEATS[locale]),
-                [[_kind(k.kind, locale), k.gatherings, k.capacity, k.confirmed, k.held, k.waitlisted,
+                [[pick(kind_label(k.kind), locale), k.gatherings, k.capacity, k.confirmed, k.held, k.waitlisted,
                   percent(k.fill_rate)] for k in figures.by_kind]),
         Section(words["days"].format(n=len(figures.signups_by_day)), _DAY[locale],
                 [[d.day, d.signups] for d in figures.signups_by_day]),

@@ -3,7 +3,7 @@ per table (the console's CSV: UTF-8 with a BOM, CRLF, no formulas). Pure."""
 
 from __future__ import annotations
 
-from services.console.domain.csv import Cell, Section, write_csv
+from services.console.domain.csv import Cell, Section, language, write_csv
 from services.console.domain.rates import percent
 from services.console.network.domain.figures import KINDS, AreaRow, Counts, Network, SmallBases
 
@@ -32,10 +32,6 @@ _REFERENCE = {"ja": ("項目", "値", "出典"), "en": ("Item", "Value", "Source
 _BASES = {"ja": ("登録数",), "en": ("Registered",)}
 
 
-def _pick(locale: str) -> str:
-    return "ja" if locale == "ja" else "en"
-
-
 def _counts(c: Counts) -> list[Cell]:
     return [c.members, c.local_governments, c.organisations, c.suspended, c.pending, c.returned]
 
@@ -50,7 +46,7 @@ def _by_kind(row: AreaRow) -> list[Cell]:
 
 def network_csv(figures: Network, locale: str = "ja") -> bytes:
     """Totals, by kind, by block, by prefecture (all 47), the map's points and the report's count."""
-    locale = _pick(locale)
+    locale = language(locale)
     words, ja = _WORDS[locale], locale == "ja"
     blocks = {b.code: (b.ja if ja else b.en) for b in figures.by_block}
     ref = figures.reference
@@ -81,7 +77,7 @@ _BASE_TOTALS = {"ja": ("登録数", "全国目標（2027年度）", "目標に�
 
 def small_bases_csv(figures: SmallBases, locale: str = "ja") -> bytes:
     """Totals beside the national target and survey, by block, by prefecture (all 47)."""
-    locale = _pick(locale)
+    locale = language(locale)
     words, ja = _WORDS[locale], locale == "ja"
     ref = figures.reference
     blocks = {b.code: (b.ja if ja else b.en) for b in figures.by_block}

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from services.console.domain.csv import Cell, Section, write_csv
+from services.console.domain.csv import Cell, Section, language, pick, write_csv
 from services.console.domain.rates import percent
 from services.console.notifications.domain.figures import STATES, Figures, StateCounts
 from services.console.notifications.domain.labels import channel_label, state_label
@@ -21,15 +21,11 @@ _WORDS: dict[str, dict[str, str]] = {
 }
 
 
-def _pick(pair: tuple[str, str], locale: str) -> str:
-    return pair[0] if locale == "ja" else pair[1]
-
-
 def export(figures: Figures, locale: str = "ja") -> bytes:
     """UTF-8 with a BOM, CRLF, times in JST; headers and labels in `locale` (ja, else en)."""
-    locale = "ja" if locale == "ja" else "en"
+    locale = language(locale)
     w = _WORDS[locale]
-    states = [_pick(state_label(s), locale) for s in STATES]
+    states = [pick(state_label(s), locale) for s in STATES]
 
     def counts(c: StateCounts) -> list[Cell]:
         return [*(c.of(s) for s in STATES), c.total, percent(c.failure_rate)]
@@ -40,7 +36,7 @@ def export(figures: Figures, locale: str = "ja") -> bytes:
                 [*totals, [w["total"], figures.totals.total],
                  [w["failure_rate"], percent(figures.totals.failure_rate)]]),
         Section(w["channels"], (w["channel"], *states, w["total"], w["failure_rate"]),
-                [[_pick(channel_label(k), locale), *counts(c)] for k, c in figures.by_channel.items()]),
+                [[pick(channel_label(k), locale), *counts(c)] for k, c in figures.by_channel.items()]),
         Section(w["templates"], (w["template"], *states, w["total"], w["failure_rate"]),
                 [[k, *counts(c)] for k, c in figures.by_template.items()]),
         Section(w["days"].format(n=len(figures.per_day)), (w["day"], *states, w["suppressed_day"]),
@@ -48,6 +44,6 @@ def export(figures: Figures, locale: str = "ja") -> bytes:
         Section(w["suppressed"], (w["addresses"],), [[figures.suppressed]]),
         Section(w["failures"], (w["delivery_id"], w["channel"], w["template"], w["state"], w["reason"], w["at"],
                                 w["trace_id"]),
-                [[str(f.delivery_id), _pick(channel_label(f.channel), locale), f.template,
-                  _pick(state_label(f.state), locale), f.reason, f.at, f.trace_id] for f in figures.recent_failures]),
+                [[str(f.delivery_id), pick(channel_label(f.channel), locale), f.template,
+                  pick(state_label(f.state), locale), f.reason, f.at, f.trace_id] for f in figures.recent_failures]),
     ])

@@ -3,7 +3,7 @@ console's CSV: UTF-8 with a BOM, CRLF, no formulas). Pure."""
 
 from __future__ import annotations
 
-from services.console.domain.csv import Section, write_csv
+from services.console.domain.csv import Section, language, write_csv
 from services.console.domain.rates import percent
 from services.console.programs.domain.figures import Programs
 
@@ -24,7 +24,7 @@ _REFERENCE = {"ja": ("項目", "値", "出典"), "en": ("Item", "Value", "Source
 
 def programs_csv(figures: Programs, locale: str = "ja") -> bytes:
     """Totals, the funnel, every municipality (with its stages), and ヒダスケ! for comparison."""
-    locale = "ja" if locale == "ja" else "en"
+    locale = language(locale)
     words, ja, ref = _WORDS[locale], locale == "ja", figures.reference
     return write_csv([
         Section(words["totals"].format(day=figures.as_of.isoformat()), _FIGURES[locale],

@@ -1,9 +1,10 @@
 """The ASGI host: mounts one or more service runtimes under `/<service>/`.
 
-All-in-one mode hosts all four services; per-service mode hosts one. Either
-way the root answers `/healthz`, `/readyz` (200 only when every hosted service
-is ready, naming each), `/metrics` and, for operators, the dead-letter queue at
-`/ops/dlq`; its lifespan starts and stops the runtimes in order.
+All-in-one mode hosts every service; per-service mode hosts one. Either
+way the root answers `/livez` (alias `/healthz`), `/readyz` (200 only when every hosted
+service can serve, naming each; `degraded` when one is without NATS), `/metrics` and, for
+operators, the dead-letter queue at `/ops/dlq`; its lifespan starts and stops the runtimes
+in order.
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ from kit.telemetry.http_tracing import FASTAPI_TELEMETRY_OFF
 from kit.telemetry.loop_lag import LoopLagMonitor
 from kit.web.auth import Principal
 from kit.web.deps import principal
-from kit.web.health import health_routes
+from kit.web.health import health_routes, status
 from kit.web.http_stack import install_http_stack
 from kit.web.problems import install_problem_handlers
 from kit.web.routing import include_flat
@@ -62,7 +63,9 @@ def build_host(
 
     async def readiness() -> dict[str, Any]:
         reports = await asyncio.gather(*(r.readiness() for r in runtimes))
-        return {"ready": all(r["ready"] for r in reports), "services": {r["service"]: r for r in reports}}
+        ready = all(r["ready"] for r in reports)
+        return {"ready": ready, "status": status(ready=ready, degraded=any(r["status"] != "ready" for r in reports)),
+                "services": {r["service"]: r for r in reports}}
 
     include_flat(app, health_routes(readiness))
     app.state.secret_key = runtimes[0].settings.secret_key  # for kit.web.deps.principal

@@ -39,7 +39,12 @@ EVENT_LOOP_LAG = Histogram(
     "kakawari_event_loop_lag_seconds", "How late the process's event loop woke from a timed sleep",
     buckets=(0.001, 0.005, 0.01, 0.02, 0.05, 0.1, 0.25, 0.5, 1.0),
 )
-READY = Gauge("kakawari_ready", "1 when the service's database and NATS are ready", ["service"])
+READY = Gauge("kakawari_ready", "1 when the service can serve: started, and its database answers", ["service"])
+NATS_CONNECTED = Gauge(
+    "kakawari_nats_connected",
+    "1 when the service is connected to NATS and bound to its streams; 0 is degraded: writes wait in the outbox",
+    ["service"],
+)
 # Every request to a service (probes and scrapes aside), recorded by the host's HTTP stack (kit.web.http_stack).
 HTTP_STATUS_CLASSES = ("1xx", "2xx", "3xx", "4xx", "5xx")
 HTTP_REQUESTS = Counter(

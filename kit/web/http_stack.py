@@ -42,7 +42,7 @@ PAGE_HEADERS: RawHeaders = (*_COMMON, (b"content-security-policy", CONTENT_SECUR
 DOCS_HEADERS: RawHeaders = (*_COMMON, (b"content-security-policy", DOCS_CONTENT_SECURITY_POLICY.encode()))
 _DOCS_SUFFIXES = ("/docs", "/docs/oauth2-redirect", "/redoc")
 # Probes and scrapes: answered, given the headers, never traced (at the root and under each service).
-PROBES = ("/healthz", "/readyz", "/metrics")
+PROBES = ("/livez", "/healthz", "/readyz", "/metrics")
 
 
 def security_headers(path: str) -> RawHeaders:

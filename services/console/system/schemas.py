@@ -12,7 +12,8 @@ from services.console.system.domain.health import Overall, State
 class HealthRead(BaseModel):
     model_config = ConfigDict(from_attributes=True)
 
-    state: State = Field(description="ready | not_ready (its /readyz says what is down) | unreachable")
+    state: State = Field(description="ready | degraded (serving without NATS: events wait in the outbox) | "
+                                     "not_ready (its /readyz says what is down) | unreachable")
     reason: str | None = Field(None, description="What is down, or why the service did not answer.")
 
 

@@ -29,3 +29,10 @@ def test_the_whole_is_ready_degraded_or_down() -> None:
     assert overall(["ready", "unreachable"]) == "degraded"
     assert overall(["not_ready", "unreachable"]) == "down"
     assert overall([]) == "down"
+
+
+def test_a_service_serving_without_nats_is_degraded_not_ready() -> None:
+    report = {"service": "forum", "ready": True, "status": "degraded", "database": True, "nats": False}
+    assert from_readyz(200, report) == Health("degraded", "nats down")
+    assert overall(["ready", "degraded"]) == "degraded" and overall(["degraded"]) == "degraded"
+    assert overall(["not_ready", "unreachable"]) == "down"

@@ -6,7 +6,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Literal
 
-State = Literal["ready", "not_ready", "unreachable"]
+State = Literal["ready", "degraded", "not_ready", "unreachable"]
 Overall = Literal["ready", "degraded", "down"]
 PARTS = ("database", "nats")  # what a service's readiness report checks
 
@@ -20,9 +20,11 @@ class Health:
 def from_readyz(status: int, report: Mapping[str, object] | None) -> Health:
     """A `/readyz` answer: 200 with `ready` true is ready; anything else says what is down."""
     report = report or {}
-    if status == 200 and report.get("ready") is True:
-        return Health("ready")
     down = [part for part in PARTS if report.get(part) is False]
+    if status == 200 and report.get("ready") is True:
+        # Serving without NATS: writes wait in the outbox until it is back.
+        degraded = report.get("status") == "degraded"
+        return Health("degraded", f"{', '.join(down) or 'nats'} down") if degraded else Health("ready")
     return Health("not_ready", f"{', '.join(down)} down" if down else f"HTTP {status}")
 
 
@@ -33,7 +35,8 @@ def unreachable(error: BaseException) -> Health:
 
 
 def overall(states: Iterable[State]) -> Overall:
-    """ready when every service is, down when none is (or there are none), degraded in between."""
+    """ready when every service is, down when none serves (or there are none), degraded in between
+    (some services down, or serving without NATS)."""
     states = list(states)
-    ready = states.count("ready")
-    return "ready" if states and ready == len(states) else "degraded" if ready else "down"
+    ready, serving = states.count("ready"), states.count("ready") + states.count("degraded")
+    return "ready" if states and ready == len(states) else "degraded" if serving else "down"

@@ -1,8 +1,10 @@
 # syntax=docker/dockerfile:1
 # kakawari: one image for every service. The command picks the role:
-#   kakawari serve <registry|forum|matching|notify> [--port 8000]
-#   kakawari streams apply | kakawari migrate <service> | kakawari seed
-# docker-compose.yml and deploy/k8s/ always set the command explicitly.
+#   kakawari serve <registry|forum|matching|notify|console> [--port 8000]
+#   kakawari streams apply | kakawari migrate <service>
+#   kakawari operator create --email <address>   (the first operator; production has no demo data)
+# docker-compose.yml and deploy/k8s/ always set the command explicitly. The image runs in
+# production mode: KAKAWARI_SECRET_KEY must be set (32+ characters, not an example value).
 
 ARG PYTHON_IMAGE=python:3.11-slim
 
@@ -25,7 +27,7 @@ RUN --mount=type=cache,target=/root/.cache/pip \
 FROM ${PYTHON_IMAGE} AS runtime
 
 LABEL org.opencontainers.image.title="kakawari" \
-      org.opencontainers.image.description="kakawari event-driven services (registry, forum, matching, notify)"
+      org.opencontainers.image.description="kakawari event-driven services (registry, forum, matching, notify, console)"
 
 # HOST: the code binds 127.0.0.1 unless told otherwise; a container must listen
 # on all interfaces for published ports and kubelet probes to reach it.
@@ -46,8 +48,8 @@ RUN groupadd --system --gid 10001 kakawari \
 # in the installed package; the source tree stays in the build stage.
 COPY --from=build /opt/venv /opt/venv
 
-# ./var is the code's default data dir (only written when KAKAWARI_SECRET_KEY or
-# DATABASE_URL is missing, e.g. a bare `docker run`); let the app user write it.
+# ./var is the code's default data dir (only written when DATABASE_URL is missing, e.g. a bare
+# `docker run`, or in development for its generated key); let the app user write it.
 WORKDIR /app
 RUN mkdir -p /app/var && chown 10001:10001 /app/var
 

@@ -16,13 +16,15 @@ from rich.table import Table
 from kakawari import catalog
 from kakawari.console_cli import console_app
 from kakawari.matching_cli import matching_app
-from kakawari.platform import build, migrate
+from kakawari.nats_cli import nats_app
+from kakawari.operator_cli import operator_app
+from kakawari.platform import build, migrate, server_options
 from kit import eventloop
-from kit.config import Settings
+from kit.config import ConfigError, Settings, redacted
 from kit.dev.nats_server import EmbeddedNats
 from kit.messaging.dlq import DeadLetters
 from kit.messaging.subjects import Naming
-from kit.messaging.topology import RetryPolicy, Topology
+from kit.messaging.topology import DowngradeRefused, RetryPolicy, Topology
 from kit.telemetry.logging import configure_logging
 from kit.telemetry.tracing import install_provider
 
@@ -32,7 +34,9 @@ dlq_app = typer.Typer(help="Dead-letter queue", no_args_is_help=True)
 app.add_typer(streams_app, name="streams")
 app.add_typer(dlq_app, name="dlq")
 app.add_typer(matching_app, name="matching")
+app.add_typer(nats_app, name="nats")
 app.add_typer(console_app, name="console")
+app.add_typer(operator_app, name="operator")
 console = Console()
 
 
@@ -51,12 +55,17 @@ def _resolve_nats(settings: Settings) -> str:
 
 
 def _serve(names: list[str], settings: Settings, nats_url: str, *, port: int) -> None:
+    try:
+        settings.validate()  # production refuses a missing or example secret key, before anything starts
+    except ConfigError as exc:
+        typer.echo(f"refusing to start: {exc}", err=True)
+        raise typer.Exit(2) from exc
     configure_logging(settings.log_level)
     install_provider("kakawari" if len(names) > 1 else f"kakawari-{names[0]}")
     if not settings.production:
         migrate(names, settings)
     application, _ = build(names, settings, nats_url, seed=settings.seed_demo and not settings.production)
-    uvicorn.run(application, host=settings.host, port=port, log_config=None, timeout_graceful_shutdown=5)
+    uvicorn.run(application, port=port, **server_options(settings))
 
 
 @app.command()
@@ -71,7 +80,7 @@ def up(port: Annotated[int | None, typer.Option(help="HTTP port (default: PORT o
         _nats_url_file(settings).write_text(nats_url)
     try:
         port = port or settings.port
-        console.print(f"[bold green]kakawari[/] → http://{settings.host}:{port}  (NATS {nats_url})")
+        console.print(f"[bold green]kakawari[/] → http://{settings.host}:{port}  (NATS {redacted(nats_url)})")
         _serve(list(catalog.SERVICE_NAMES), settings, nats_url, port=port)
     finally:
         if embedded:
@@ -102,7 +111,10 @@ def _topology(settings: Settings) -> Topology:
 
 
 @streams_app.command("apply")
-def streams_apply() -> None:
+def streams_apply(
+    allow_downgrade: Annotated[bool, typer.Option(
+        "--allow-downgrade", help="also lower an existing stream's replicas or retention")] = False,
+) -> None:
     """Create or update every stream and durable consumer (run once per release in production)."""
     settings = catalog.settings()
 
@@ -110,11 +122,17 @@ def streams_apply() -> None:
         nc = await nats.connect(_resolve_nats(settings).split(","))
         try:
             subs = [s for d in catalog.load_all() for s in d.handlers.subscriptions]
-            return await _topology(settings).apply(nc.jetstream(), catalog.producers(), subs)
+            return await _topology(settings).apply(nc.jetstream(), catalog.producers(), subs,
+                                                   allow_downgrade=allow_downgrade)
         finally:
             await nc.close()
 
-    for line in eventloop.run(run()):
+    try:
+        done = eventloop.run(run())
+    except DowngradeRefused as exc:
+        console.print(f"[red]{exc}[/]")
+        raise typer.Exit(1) from exc
+    for line in done:
         console.print(line)
 
 

@@ -2,14 +2,20 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from fastapi import FastAPI
 from fastapi.responses import HTMLResponse, RedirectResponse
+from sqlalchemy import pool, text
+from sqlalchemy.ext.asyncio import AsyncConnection, create_async_engine
 
 from kakawari import catalog
 from kit.config import Settings
+from kit.db.engine import is_sqlite, normalise_url
 from kit.db.migrate import upgrade
 from kit.host import build_host
 from kit.runtime import ServiceRuntime
@@ -17,12 +23,66 @@ from kit.runtime import ServiceRuntime
 log = logging.getLogger(__name__)
 
 
+# PostgreSQL advisory lock key held while migrating a database ("kakawari" in ASCII, folded to 63 bits).
+MIGRATION_LOCK_KEY = int.from_bytes(b"kakawari", "big") & (2**63 - 1)
+
+
 def migrate(names: list[str], settings: Settings) -> None:
     for name in names:
         definition = catalog.load(name)
         assert definition.migrations is not None, f"{name} has no migrations"
-        upgrade(definition.migrations, settings.database_for(name))
+        url = settings.database_for(name)
+        with migration_lock(url):
+            upgrade(definition.migrations, url)
         log.info("db.migrated", extra={"service": name})
+
+
+@contextmanager
+def migration_lock(url: str) -> Iterator[None]:
+    """One migrator per PostgreSQL database at a time: every replica's init container runs
+    `kakawari migrate <service>`, and those that start together would otherwise race on the same DDL.
+    The later ones wait here, then find the schema at head and change nothing. SQLite: no lock."""
+    if is_sqlite(url):
+        yield
+        return
+    # Alembic runs its own event loop (asyncio.run), so the lock lives on a loop of its own.
+    loop = asyncio.new_event_loop()
+    engine = create_async_engine(normalise_url(url), poolclass=pool.NullPool)
+    held: list[AsyncConnection] = []
+
+    async def lock() -> None:
+        held.append(await engine.connect())
+        await held[0].execute(text("SELECT pg_advisory_lock(:key)"), {"key": MIGRATION_LOCK_KEY})
+        await held[0].commit()  # a session lock outlives the transaction; don't sit idle in one
+
+    async def release() -> None:
+        try:
+            if held:
+                await held[0].close()  # ending the session releases its advisory locks
+        finally:
+            await engine.dispose()
+
+    try:
+        loop.run_until_complete(lock())
+        yield
+    finally:
+        try:
+            loop.run_until_complete(release())
+        finally:
+            loop.close()
+
+
+def server_options(settings: Settings) -> dict[str, Any]:
+    """uvicorn's options, besides the app and the port. X-Forwarded-For and -Proto are believed only from
+    KAKAWARI_FORWARDED_ALLOW_IPS (the ingress), so the registry's per-IP rate limits see the client
+    behind it, and a client that sends the header itself is ignored."""
+    return {
+        "host": settings.host,
+        "proxy_headers": True,
+        "forwarded_allow_ips": settings.forwarded_allow_ips,
+        "log_config": None,
+        "timeout_graceful_shutdown": 5,
+    }
 
 
 def build(

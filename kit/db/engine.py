@@ -17,10 +17,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import event
+from sqlalchemy import event, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 
+from kit.config import DatabasePool
 from kit.db.checkpoint import WalCheckpointer
 from kit.db.sqlite_inline import inline_creator
 
@@ -113,8 +114,10 @@ class Database:
 
     async def ping(self) -> bool:
         try:
-            async with self.engine.connect() as conn:
-                await conn.exec_driver_sql("SELECT 1")
+            # A read (DEFERRED on SQLite): a BEGIN IMMEDIATE here would wait on the writer's lock,
+            # and with SQLite inline on the event loop, wait on it with the whole loop stopped.
+            async with self.readers() as session:
+                await session.execute(text("SELECT 1"))
             return True
         except Exception:  # noqa: BLE001 - readiness reports any failure as "not ready"
             return False
@@ -127,9 +130,12 @@ class Database:
         await self.engine.dispose()
 
 
-def open_database(url: str, *, echo: bool = False, background_checkpoints: bool = False) -> Database:
+def open_database(url: str, *, echo: bool = False, background_checkpoints: bool = False,
+                  pool: DatabasePool | None = None) -> Database:
     """`background_checkpoints`: for a long-running service that calls `Database.start()`;
-    short-lived users (migrations, tools) keep SQLite's automatic checkpoints."""
+    short-lived users (migrations, tools) keep SQLite's automatic checkpoints. `pool`: PostgreSQL's
+    connection pool, by default KAKAWARI_DB_POOL_SIZE and KAKAWARI_DB_MAX_OVERFLOW (at most their sum
+    open at once per process; deploy/README.md adds them up against the server's max_connections)."""
     url = normalise_url(url)
     sqlite = is_sqlite(url)
     database = make_url(url).database if sqlite else None
@@ -143,7 +149,8 @@ def open_database(url: str, *, echo: bool = False, background_checkpoints: bool 
         if database and os.getenv("KAKAWARI_SQLITE_DRIVER", "inline") == "inline":
             kwargs["async_creator"] = inline_creator(database)
     else:
-        kwargs.update(pool_size=10, max_overflow=10, pool_pre_ping=True)
+        pool = pool or DatabasePool.from_env()
+        kwargs.update(pool_size=pool.size, max_overflow=pool.max_overflow, pool_pre_ping=True)
     engine = create_async_engine(url, **kwargs)
     write_lock: AbstractAsyncContextManager[object] = nullcontext()
     checkpointer = None

@@ -2,13 +2,19 @@
 
 Development creates it at start; production runs `kakawari streams apply` once
 per release, and services only bind to what exists.
+
+Applying never weakens an existing stream by accident: fewer replicas or a shorter retention
+(a development process, one replica, pointed at production's three-replica streams) is refused
+unless asked for (`allow_downgrade`). A stream already as wanted is only read, so a service
+whose NATS user may not change streams (`kakawari nats config`) can still apply at start.
 """
 
 from __future__ import annotations
 
 import contextlib
+import math
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from typing import Any
 
 from nats.js import JetStreamContext
@@ -20,6 +26,47 @@ from kit.messaging.handlers import Subscription
 from kit.messaging.subjects import Naming
 
 DAY_S = 86_400
+# The limits a stream keeps its messages by; lowering one loses messages, or redundancy.
+_RETENTION_LIMITS = ("max_age", "max_msgs", "max_bytes")
+
+
+class DowngradeRefused(Exception):
+    """Applying would lower an existing stream's replicas or retention; nothing was changed."""
+
+    def __init__(self, downgrades: list[str]) -> None:
+        self.downgrades = downgrades
+        super().__init__("refusing to weaken existing streams (" + "; ".join(downgrades) + "): pass "
+                         "allow_downgrade (`kakawari streams apply --allow-downgrade`) if that is meant")
+
+
+def _limit(value: float | None) -> float:
+    """A retention limit as a number: unset, 0 (max_age) and -1 (max_msgs, max_bytes) mean none."""
+    return math.inf if value is None or value <= 0 else float(value)
+
+
+def _shown(name: str, value: float) -> str:
+    if math.isinf(value):
+        return "unlimited"
+    return f"{value / DAY_S:g}d" if name == "max_age" else f"{value:g}"
+
+
+def downgrades(current: StreamConfig, wanted: StreamConfig) -> list[str]:
+    """What applying `wanted` over `current` would lower: replicas, then each retention limit."""
+    found = []
+    replicas = (current.num_replicas or 1, wanted.num_replicas or 1)
+    if replicas[1] < replicas[0]:
+        found.append(f"{current.name}: num_replicas {replicas[0]} → {replicas[1]}")
+    for name in _RETENTION_LIMITS:
+        before, after = _limit(getattr(current, name)), _limit(getattr(wanted, name))
+        if after < before:
+            found.append(f"{current.name}: {name} {_shown(name, before)} → {_shown(name, after)}")
+    return found
+
+
+def differs(current: StreamConfig, wanted: StreamConfig) -> bool:
+    """Whether the stream lacks a setting of `wanted` (what it leaves unset is the server's to choose)."""
+    return any(getattr(current, f.name) != value
+               for f in fields(wanted) if (value := getattr(wanted, f.name)) is not None)
 
 
 @dataclass(frozen=True)
@@ -83,18 +130,31 @@ class Topology:
         )
 
     async def apply(
-        self, js: JetStreamContext, producers: Iterable[str], subscriptions: Iterable[Subscription[Any]]
+        self, js: JetStreamContext, producers: Iterable[str], subscriptions: Iterable[Subscription[Any]],
+        *, allow_downgrade: bool = False,
     ) -> list[str]:
-        """Create or update every stream and consumer; returns what it did, for the CLI."""
+        """Create the missing streams, update those that differ, create or update every consumer;
+        returns what it did, for the CLI. Raises DowngradeRefused, before changing anything, if a
+        stream would lose replicas or retention and `allow_downgrade` is not given."""
+        wanted = [*(self.stream(p) for p in sorted(set(producers))), self.dlq()]
+        current: dict[str, StreamConfig] = {}
+        for config in wanted:
+            with contextlib.suppress(NotFoundError):
+                current[str(config.name)] = (await js.stream_info(str(config.name))).config
+        lowered = [d for config in wanted if (now := current.get(str(config.name))) for d in downgrades(now, config)]
+        if lowered and not allow_downgrade:
+            raise DowngradeRefused(lowered)
         done: list[str] = []
-        for config in [*(self.stream(p) for p in sorted(set(producers))), self.dlq()]:
-            try:
-                await js.stream_info(config.name)  # type: ignore[arg-type]
-                await js.update_stream(config)
-                done.append(f"stream {config.name} updated")
-            except NotFoundError:
+        for config in wanted:
+            existing = current.get(str(config.name))
+            if existing is None:
                 await js.add_stream(config)
                 done.append(f"stream {config.name} created")
+            elif differs(existing, config):
+                await js.update_stream(config)
+                done.append(f"stream {config.name} updated")
+            else:
+                done.append(f"stream {config.name} unchanged")
         for sub in subscriptions:
             consumer = self.consumer(sub)
             await js.add_consumer(self.naming.stream(sub.contract.producer()), consumer)

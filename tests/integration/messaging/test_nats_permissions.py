@@ -1,0 +1,215 @@
+"""Least privilege on NATS, on the wheel's nats-server running the configuration `kakawari nats config`
+generates (tests/support/servers.py `secured_nats`).
+
+Each service connects as its own user: it may publish only its own events, never another's, nor
+change streams; and with those rights alone it still runs: the kit's runtimes of registry, notify
+and the console, in one process but each with its own credentials and in development mode (so each
+checks the topology the admin applied), carry an application from the registry to notify's email
+and the console's read models; a consumer that keeps failing is retried and dead-lettered; and the
+server logs no permission violation while they do.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import AsyncIterator, Callable, Iterator, Sequence
+from contextlib import asynccontextmanager
+from pathlib import Path
+from typing import Any
+
+import httpx
+import nats
+import nats.errors
+import pytest
+from fastapi import FastAPI
+from sqlalchemy import func, select
+
+from kakawari import catalog
+from kakawari.nats_cli import users
+from kit.config import Settings
+from kit.contracts.registry import MemberApproved
+from kit.host import build_host
+from kit.messaging.subjects import Naming
+from kit.messaging.topology import Topology
+from kit.runtime import ServiceRuntime
+from kit.service import ServiceDefinition
+from services.console.models import DeliveryState, MemberState
+from services.console.system.clients import consumers
+from services.registry.gazetteer import load_gazetteer
+from tests.integration.messaging.qa_services import CONSUMER, PLAN, PRODUCER, PingSent, effect_count
+from tests.support.platform import TEST_SECRET, database_urls, prepare_schema
+from tests.support.servers import SecuredNats, secured_nats, wait_for
+
+QA = [PRODUCER, CONSUMER]
+PRODUCERS = sorted({*catalog.producers(), *(d.name for d in QA)})
+VIOLATION = "Violation"  # how nats-server logs a refused publish or subscription
+
+
+@pytest.fixture
+def naming() -> Naming:
+    return Naming(f"t{uuid.uuid4().hex[:8]}")
+
+
+@pytest.fixture
+def secured(tmp_path: Path, naming: Naming) -> Iterator[SecuredNats]:
+    """The platform's users and the throwaway QA services' ones, on one server."""
+    with secured_nats(users(naming, [*catalog.load_all(), *QA], PRODUCERS), tmp_path) as server:
+        yield server
+
+
+async def _apply_topology(secured: SecuredNats, naming: Naming, definitions: Sequence[ServiceDefinition[Any]]) -> None:
+    """What `kakawari streams apply` does, as the admin."""
+    nc = await nats.connect(secured.url("admin"))
+    try:
+        subs = [s for d in definitions for s in d.handlers.subscriptions]
+        await Topology(naming).apply(nc.jetstream(), PRODUCERS, subs)
+    finally:
+        await nc.close()
+
+
+class _Errors:
+    """A connection's asynchronous errors: how nats-py learns of a permission violation."""
+
+    def __init__(self) -> None:
+        self.seen: list[str] = []
+
+    async def on_error(self, error: Exception) -> None:
+        self.seen.append(str(error).lower())
+
+    def violation(self, subject: str) -> bool:
+        return any("permissions violation" in e and subject.lower() in e for e in self.seen)
+
+
+async def test_a_service_publishes_only_its_own_events(secured: SecuredNats, naming: Naming) -> None:
+    await _apply_topology(secured, naming, [])
+    subject = naming.subject(MemberApproved.versioned_type())
+    errors = _Errors()
+    notify = await nats.connect(secured.url("notify"), error_cb=errors.on_error)
+    registry = await nats.connect(secured.url("registry"))
+    admin = await nats.connect(secured.url("admin"))
+    try:
+        # A forged registry.member.approved.v1 with notify's credentials: the server drops it, so no
+        # PubAck ever comes, and says why.
+        with pytest.raises(nats.errors.TimeoutError):
+            await notify.jetstream().publish(subject, b"{}", timeout=1)
+        await wait_for(lambda: errors.violation(subject))
+        assert f'"$G/user:notify" - Publish Violation - Subject "{subject}"' in secured.log()
+
+        ack = await registry.jetstream().publish(subject, b"{}", timeout=5)
+        assert ack.stream == naming.stream("registry")
+        assert (await admin.jetstream().stream_info(ack.stream)).state.messages == 1  # registry's, not the forgery
+    finally:
+        for nc in (notify, registry, admin):
+            await nc.close()
+
+
+@pytest.mark.parametrize(
+    "subject",
+    [
+        pytest.param("$JS.API.STREAM.DELETE.{registry}", id="delete-a-stream"),
+        pytest.param("$JS.API.STREAM.UPDATE.{registry}", id="change-a-stream"),
+        pytest.param("$JS.API.STREAM.PURGE.{registry}", id="purge-a-stream"),
+        pytest.param("$JS.API.STREAM.MSG.GET.{registry}", id="read-a-stream"),
+        pytest.param("$JS.API.CONSUMER.CREATE.{registry}", id="make-a-consumer-of-its-own"),
+        pytest.param("$JS.API.CONSUMER.DELETE.{registry}.{forum_durable}", id="delete-another-durable"),
+        pytest.param("$JS.ACK.{registry}.{forum_durable}.1.1.1.1.0", id="ack-another-delivery"),
+        pytest.param("{forum_dlq}", id="dead-letter-as-another"),
+    ],
+)
+async def test_a_service_may_not(secured: SecuredNats, naming: Naming, subject: str) -> None:
+    forum_sub = catalog.load("forum").handlers.subscriptions[0]
+    subject = subject.format(registry=naming.stream("registry"), forum_durable=naming.durable(forum_sub.name),
+                             forum_dlq=naming.dlq_subject(forum_sub.name))
+    errors = _Errors()
+    notify = await nats.connect(secured.url("notify"), error_cb=errors.on_error)
+    try:
+        await notify.publish(subject, b"{}")
+        await notify.flush()
+        await wait_for(lambda: errors.violation(subject))
+    finally:
+        await notify.close()
+
+
+@pytest.mark.parametrize("subject", ["{ns}.registry.>", ">", "_kk.deliver.{forum_durable}"],
+                         ids=["events-directly", "everything", "another-service-deliveries"])
+async def test_a_service_may_not_listen_in(secured: SecuredNats, naming: Naming, subject: str) -> None:
+    forum_durable = naming.durable(catalog.load("forum").handlers.subscriptions[0].name)
+    subject = subject.format(ns=naming.namespace, forum_durable=forum_durable)
+    errors = _Errors()
+    notify = await nats.connect(secured.url("notify"), error_cb=errors.on_error)
+    try:
+        await notify.subscribe(subject)
+        await notify.flush()
+        await wait_for(lambda: errors.violation(subject))
+        assert f'"$G/user:notify" - Subscription Violation - Subject "{subject}"' in secured.log()
+    finally:
+        await notify.close()
+
+
+@asynccontextmanager
+async def per_service_users(
+    secured: SecuredNats, naming: Naming, definitions: Sequence[ServiceDefinition[Any]], tmp: Path,
+    tweak: Callable[[Settings], Settings] = lambda settings: settings,
+) -> AsyncIterator[tuple[FastAPI, dict[str, ServiceRuntime[Any]]]]:
+    """The kit's runtimes of `definitions` in development mode (each applies the topology at start),
+    each connected as its own NATS user, after the admin applied the topology."""
+    await _apply_topology(secured, naming, definitions)
+    names = [d.name for d in definitions]
+    async with database_urls("sqlite", names, tmp, None) as urls:
+        settings = tweak(Settings(data_dir=tmp, database_urls=urls, namespace=naming.namespace,
+                                  secret_key=TEST_SECRET, retry_backoff_s=(0.05, 0.1, 0.2), max_deliver=3,
+                                  public_base_url="http://testserver", services=tuple(names)))
+        for definition in definitions:
+            await prepare_schema(definition, urls[definition.name])
+        runtimes = {d.name: ServiceRuntime(d, settings, secured.url(d.name)) for d in definitions}
+        app = build_host(list(runtimes.values()), apply_topology=True, producers=PRODUCERS)
+        async with app.router.lifespan_context(app):
+            yield app, runtimes
+
+
+async def _count(runtime: ServiceRuntime[Any], model: type) -> int:
+    async with runtime.uow.read() as session:
+        return int(await session.scalar(select(func.count()).select_from(model)) or 0)
+
+
+async def test_events_flow_registry_notify_console_with_their_own_users(
+    secured: SecuredNats, naming: Naming, tmp_path: Path
+) -> None:
+    definitions = [catalog.load(name) for name in ("registry", "notify", "console")]
+    async with per_service_users(secured, naming, definitions, tmp_path) as (app, runtimes):
+        async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://testserver") as client:
+            municipality = next(lg for lg in load_gazetteer() if lg.kind == "municipality")
+            applied = await client.post("/registry/api/v1/applications", json={
+                "kind": "municipality", "local_government_code": municipality.code,
+                "contact_name": "関係 太郎", "contact_email": "taro@city.example.jp",
+            })
+            assert applied.status_code == 201, applied.text
+        console, notify = runtimes["console"], runtimes["notify"]
+        await wait_for(lambda: _count(console, MemberState), timeout_s=20)  # registry → console
+        sink = notify.deps.smtp_sink
+        assert sink is not None
+        await wait_for(lambda: [m for m in sink.messages if "taro@city.example.jp" in m.to], timeout_s=20)
+        await wait_for(lambda: _count(console, DeliveryState), timeout_s=20)  # registry → notify → console
+        # The console's system page lists every service's consumers with the console's own rights.
+        listed = {c.service for c in await consumers(console.js, naming)}
+        assert {"notify", "console"} <= listed, listed
+    assert VIOLATION not in secured.log(), secured.log()
+
+
+async def test_consumers_retry_and_dead_letter_with_their_own_users(
+    secured: SecuredNats, naming: Naming, tmp_path: Path
+) -> None:
+    PLAN.reset()
+    PLAN.fail_first["poison"] = -1
+    async with per_service_users(secured, naming, QA, tmp_path) as (_, runtimes):
+        producer, consumer = runtimes["qaprod"], runtimes["qacons"]
+        for n, label in enumerate(("fine", "poison")):
+            async with producer.uow() as tx:
+                tx.emit(PingSent(n=n, label=label))
+                await tx.commit()
+        await wait_for(lambda: effect_count(consumer, "fine"))
+        entries = await wait_for(consumer.dlq.list)  # type: ignore[union-attr]
+        assert [(e.consumer, e.deliveries) for e in entries] == [("qacons-ping", 3)]  # nacked twice, then dead
+        assert PLAN.deliveries("poison") == 3
+    PLAN.reset()
+    assert VIOLATION not in secured.log(), secured.log()

@@ -6,9 +6,10 @@
 2. `ready_s`: from starting the process to the first 200 of `/readyz` (migrations, demo seed and
    the topology included; the install itself is done before, as "after the first install" says).
 3. Then the demo import flows: every service's outbox is relayed and the console applies every
-   event (thousands: the members, programs, participations, gatherings). `settled_s` is when the
-   console's count of handled events (`console_events`, from the process's own /metrics) last moved,
-   once it then stays still for 6 s with every outbox empty and nothing pending for the console.
+   event (thousands: the members, programs, participations, gatherings). It is watched through the
+   embedded NATS, not over HTTP (a request makes background work stand aside): `settled_s` is when
+   the streams last grew (`stream_events` stored) or the console's consumers last had anything
+   pending, once that then stays so for 3 s.
 4. The Python process's RSS (the embedded NATS is its own process, reported apart) is sampled every
    0.2 s from start to `--hold` seconds after settling: `rss_peak_mb` and `rss_settled_mb`.
 
@@ -20,25 +21,26 @@ Musts (issue #13): `rss_peak_mb` < 400 and `ready_s` ≤ 10.
 from __future__ import annotations
 
 import argparse
+import asyncio
 import json
 import os
+import re
 import subprocess
 import sys
 import tempfile
 import threading
 import time
-import urllib.request
 from pathlib import Path
 
+import nats
 import psutil
-from prometheus_client.parser import text_string_to_metric_families
 
 from bench.http import _CLEARED, RESULTS, ROOT, stop, wait_ready
 from kit.dev.nats_server import free_port
 
 RSS_LIMIT_MB = 400.0
 READY_LIMIT_S = 10.0
-STILL_S = 6.0  # longer than the gauges' refresh (5 s)
+STILL_S = 3.0
 MB = 1024 * 1024
 
 
@@ -62,22 +64,24 @@ class RssSampler(threading.Thread):
             time.sleep(0.2)
 
 
-def console_progress(base: str) -> tuple[float, float, float]:
-    """From the process's own /metrics: events the console has handled (a live counter), every
-    outbox's backlog, and the console's consumers' pending and unacknowledged (gauges, every 5 s)."""
-    with urllib.request.urlopen(f"{base}/metrics", timeout=5) as response:
-        text = response.read().decode()
-    handled = outbox = lag = 0.0
-    for family in text_string_to_metric_families(text):
-        for sample in family.samples:
-            console = sample.labels.get("service") == "console"
-            if sample.name == "kakawari_events_handled_total" and console:
-                handled += sample.value
-            elif sample.name == "kakawari_outbox_backlog":
-                outbox += sample.value
-            elif sample.name in ("kakawari_consumer_lag", "kakawari_consumer_ack_pending") and console:
-                lag += sample.value
-    return handled, outbox, lag
+async def _jetstream_progress(nats_url: str) -> tuple[int, int]:
+    """Messages in every stream, and what the console's consumers have not yet had acknowledged."""
+    client = await nats.connect(nats_url)
+    try:
+        js = client.jetstream()
+        stored = pending = 0
+        for stream in await js.streams_info():
+            stored += stream.state.messages
+            for consumer in await js.consumers_info(stream.config.name or ""):
+                if consumer.name.startswith("console-"):
+                    pending += (consumer.num_pending or 0) + (consumer.num_ack_pending or 0)
+        return stored, pending
+    finally:
+        await client.close()
+
+
+def jetstream_progress(nats_url: str) -> tuple[int, int]:
+    return asyncio.run(_jetstream_progress(nats_url))
 
 
 def run(args: argparse.Namespace) -> dict[str, object]:
@@ -97,15 +101,17 @@ def run(args: argparse.Namespace) -> dict[str, object]:
         wait_ready(base, process, log, timeout_s=120)
         ready_s = time.monotonic() - started
         deadline = time.monotonic() + args.settle_timeout
-        # Settled: the console's count has not moved for a full gauge refresh (5 s), with every outbox
-        # empty and nothing pending; the first gauges are read only after that refresh.
-        last, still_since = -1.0, time.monotonic()
+        # Watched through NATS, not HTTP: every request would make the import stand aside for a
+        # moment (kit/foreground.py). Settled: nothing new stored for STILL_S and nothing pending for
+        # the console.
+        nats_url = re.search(r"NATS (nats://\S+?)\)", log.read_text()).group(1)  # type: ignore[union-attr]
+        last, still_since = -1, time.monotonic()
         while True:
-            handled, outbox, lag = console_progress(base)
+            stored, pending = jetstream_progress(nats_url)
             now = time.monotonic()
-            if handled != last:
-                last, still_since, moved_at = handled, now, now - started
-            elif handled > 0 and outbox == 0 and lag == 0 and now - still_since >= STILL_S:
+            if stored != last or pending:
+                last, still_since, moved_at = stored, now, now - started
+            elif stored > 0 and now - still_since >= STILL_S:
                 break
             if now > deadline:
                 raise TimeoutError(f"the demo import did not settle within {args.settle_timeout} s")
@@ -121,7 +127,7 @@ def run(args: argparse.Namespace) -> dict[str, object]:
         "services": 5,
         "ready_s": round(ready_s, 2),
         "settled_s": round(settled_s, 2),
-        "console_events": int(last),
+        "stream_events": int(last),
         "rss_peak_mb": round(sampler.peak / MB, 1),
         "rss_settled_mb": round(sampler.last / MB, 1),
         "nats_rss_mb": round(sampler.children_last / MB, 1),

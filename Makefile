@@ -1,13 +1,14 @@
 # kakawari: two commands on a fresh clone.
 #   make up    creates .venv, installs, migrates, seeds demo data and serves http://127.0.0.1:8000
 #   make test  runs the whole suite against real NATS, SQLite, PostgreSQL, SMTP and Chromium
+#   make up-distributed  the per-service mode here: 3-node NATS, PostgreSQL, a process per service, nginx
 SHELL := /bin/bash
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: up test lint bench deploy-check browser clean
+.PHONY: up up-distributed test lint bench deploy-check browser nginx clean
 
 $(STAMP): pyproject.toml constraints.txt
 	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "Python 3.11+ is needed"'
@@ -19,6 +20,10 @@ $(STAMP): pyproject.toml constraints.txt
 up: $(STAMP)
 	$(BIN)/kakawari up
 
+# The distributed mode without a container engine (kakawari/distributed.py); PORT sets nginx's port.
+up-distributed: $(STAMP) nginx
+	$(BIN)/kakawari up-distributed --port $${PORT:-8000}
+
 # Headless Chromium and a Japanese font for the page tests: Debian's packages, installed
 # when missing (needs root; elsewhere the browser tests say why they are skipped).
 browser:
@@ -29,8 +34,18 @@ browser:
 	  else echo "chromium or a Japanese font is missing and cannot be installed here"; fi; \
 	fi
 
+# nginx, the reverse proxy of `make up-distributed` and its test: Debian's package, installed when missing
+# (needs root; elsewhere `kakawari up-distributed` says it is required and its test is skipped).
+nginx:
+	@if ! command -v nginx >/dev/null 2>&1 && ! test -x /usr/sbin/nginx; then \
+	  if [ "$$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then \
+	    echo "installing Debian's nginx for make up-distributed"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx >/dev/null; \
+	  else echo "nginx is missing and cannot be installed here"; fi; \
+	fi
+
 # pytest exits 5 when it collected no tests: that is a failure of the suite, said plainly.
-test: $(STAMP) browser
+test: $(STAMP) browser nginx
 	@set +e; $(BIN)/python -m pytest $(PYTEST_ARGS); rc=$$?; \
 	if [ $$rc -eq 5 ]; then echo "pytest collected no tests"; fi; exit $$rc
 

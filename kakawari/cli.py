@@ -15,6 +15,7 @@ from rich.table import Table
 
 from kakawari import catalog
 from kakawari.console_cli import console_app
+from kakawari.distributed import up_distributed
 from kakawari.matching_cli import matching_app
 from kakawari.nats_cli import nats_app
 from kakawari.operator_cli import operator_app
@@ -37,6 +38,7 @@ app.add_typer(matching_app, name="matching")
 app.add_typer(nats_app, name="nats")
 app.add_typer(console_app, name="console")
 app.add_typer(operator_app, name="operator")
+app.command("up-distributed")(up_distributed)
 console = Console()
 
 

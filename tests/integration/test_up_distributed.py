@@ -1,0 +1,148 @@
+"""`kakawari up-distributed` (`make up-distributed`) as a user runs it: a 3-node NATS cluster, PostgreSQL,
+every service its own production process, nginx in front; one URL, an event across processes, and
+nothing left running after Ctrl-C."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import asyncpg
+import httpx
+import nats
+import psutil
+import pytest
+
+from kakawari import catalog
+from kakawari.distributed import LOCAL_POSTGRES, _answers, nginx_binary
+from kit.dev.nats_server import free_port
+from kit.dev.postgres import _asyncpg_dsn
+from services.registry.seed import OPERATOR_EMAIL, OPERATOR_PASSWORD
+
+KAKAWARI = str(Path(sys.executable).parent / "kakawari")
+
+pytestmark = pytest.mark.skipif(
+    nginx_binary() is None,
+    reason="nginx is missing and could not be installed (`make test` installs Debian's nginx as root, with apt-get)")
+
+
+def _admin_url() -> str | None:
+    """The server up-distributed will use, when it is a shared one (to drop this test's databases after)."""
+    url = os.getenv("TEST_DATABASE_URL")
+    if url:
+        return url
+    return "postgresql://postgres@127.0.0.1:5432/postgres" if _answers(*LOCAL_POSTGRES) else None
+
+
+async def _drop(admin_url: str, prefix: str) -> None:
+    dsn, extra = _asyncpg_dsn(admin_url)
+    conn = await asyncpg.connect(dsn, **extra)
+    try:
+        for service in catalog.SERVICE_NAMES:
+            await conn.execute(f'DROP DATABASE IF EXISTS "{prefix}_{service}" WITH (FORCE)')
+            for role in (f"{prefix}_{service}", f"{prefix}_{service}_owner"):
+                await conn.execute(f'DROP ROLE IF EXISTS "{role}"')
+    finally:
+        await conn.close()
+
+
+async def _stream_replicas(urls: list[str], password: str) -> int:
+    nc = await nats.connect([u.replace("nats://", f"nats://admin:{password}@") for u in urls])
+    try:
+        info = await nc.jetstream().stream_info("REGISTRY")
+        assert info.cluster is not None and len(info.cluster.replicas or []) == 2, info.cluster
+        return int(info.config.num_replicas or 0)
+    finally:
+        await nc.close()
+
+
+def test_up_distributed_serves_one_url_and_stops_every_child(tmp_path: Path) -> None:
+    data = tmp_path / "var"
+    port, prefix = free_port(), f"kdt{os.getpid()}"
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("NATS_", "DATABASE_URL", "KAKAWARI_"))}
+    env["LOG_LEVEL"] = "WARNING"
+    admin_url = _admin_url()
+    process = subprocess.Popen([KAKAWARI, "up-distributed", "--port", str(port), "--data-dir", str(data),
+                                "--db-prefix", prefix, *(["--postgres-url", admin_url] if admin_url else [])],
+                               env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    pids: dict[str, int] = {}
+    try:
+        deadline = time.monotonic() + 75
+        while not (data / "ports.json").exists():
+            if process.poll() is not None:
+                raise AssertionError(process.stdout.read().decode(errors="replace") if process.stdout else "")
+            assert time.monotonic() < deadline, "up-distributed not ready in 75s"
+            time.sleep(0.2)
+        ports = json.loads((data / "ports.json").read_text())
+        pids = json.loads((data / "pids.json").read_text())
+        assert set(pids) >= {"nats-1", "nats-2", "nats-3", "nginx", "forum-1", "forum-2", "notify-1", "notify-2",
+                             "registry-1", "matching-1", "console-1"}
+        base = f"http://127.0.0.1:{port}"
+
+        # One URL: nginx's own /readyz, then every service's through it.
+        assert httpx.get(f"{base}/readyz").json()["serving"] == "nginx"
+        home = httpx.get(f"{base}/")
+        assert home.status_code == 307 and home.headers["location"].endswith("/registry/")
+        for service in catalog.SERVICE_NAMES:
+            ready = httpx.get(f"{base}/{service}/readyz")
+            assert ready.status_code == 200 and ready.json()["status"] == "ready", (service, ready.text)
+
+        # A 3-node cluster, and a stream with 3 replicas.
+        for monitor in ports["nats_monitoring"]:
+            routez = httpx.get(f"http://127.0.0.1:{monitor}/routez").json()
+            assert routez["num_routes"] >= 2, routez
+            varz = httpx.get(f"http://127.0.0.1:{monitor}/varz").json()
+            assert varz["cluster"]["name"] == "kakawari" and varz["server_name"].startswith("nats-")
+        secrets = json.loads((data / "secrets.json").read_text())
+        assert (data / "secrets.json").stat().st_mode & 0o077 == 0
+        client = [f"nats://127.0.0.1:{p}" for p in ports["nats"]]
+        assert asyncio.run(_stream_replicas(client, secrets["nats"]["admin"])) == 3
+
+        # An event through the proxy: an application, approved by the operator `kakawari operator create`
+        # made, reaches the console's projections (another process) and notify's mail (the SMTP sink).
+        registry = f"{base}/registry/api/v1"
+        token = httpx.post(f"{registry}/auth/token",
+                           json={"email": OPERATOR_EMAIL, "password": OPERATOR_PASSWORD}).json()["access_token"]
+        auth = {"authorization": f"Bearer {token}"}
+        applied = httpx.post(f"{registry}/applications", json={
+            "kind": "municipality", "local_government_code": "202011",
+            "contact_name": "長野 花子", "contact_email": "hanako@city.nagano.example.jp"})
+        assert applied.status_code == 201, applied.text
+        approved = httpx.post(f"{registry}/members/{applied.json()['id']}/approve", headers=auth)
+        assert approved.status_code == 200, approved.text
+        deadline = time.monotonic() + 20
+        while True:
+            seen = {p["event_type"] for p in httpx.get(f"{base}/console/api/v1/projections", headers=auth).json()}
+            mail = list((data / "mail" / "new").glob("*")) if (data / "mail" / "new").exists() else []
+            if "registry.member.approved.v1" in seen and mail:
+                break
+            assert time.monotonic() < deadline, (seen, mail)
+            time.sleep(0.2)
+    finally:
+        process.send_signal(signal.SIGINT)
+        try:
+            process.wait(40)
+        finally:
+            if process.poll() is None:
+                process.kill()
+            if admin_url:
+                asyncio.run(_drop(admin_url, prefix))
+    alive = [name for name, pid in pids.items()
+             if psutil.pid_exists(pid) and psutil.Process(pid).status() != psutil.STATUS_ZOMBIE]
+    assert not alive, alive
+    left = []
+    for proc in psutil.process_iter(["cmdline"]):
+        cmdline = " ".join(proc.info["cmdline"] or [])
+        try:
+            serving_here = "serve" in cmdline and proc.environ().get("KAKAWARI_DATA_DIR") == str(data)
+        except (psutil.AccessDenied, psutil.NoSuchProcess):
+            serving_here = False
+        if str(data) in cmdline or str(data.resolve()) in cmdline or serving_here:
+            left.append(cmdline)
+    assert not left, left

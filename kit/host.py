@@ -14,16 +14,13 @@ from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from contextlib import asynccontextmanager
 from typing import Any
 
-from fastapi import Depends, FastAPI, Query
+from fastapi import FastAPI
 
-from kit.errors import NotFound
 from kit.heap import freeze_after_startup
-from kit.messaging.dlq import DeadLetters
 from kit.runtime import ServiceRuntime
 from kit.telemetry.http_tracing import FASTAPI_TELEMETRY_OFF
 from kit.telemetry.loop_lag import LoopLagMonitor
-from kit.web.auth import Principal
-from kit.web.deps import principal
+from kit.web.dead_letters import dead_letter_routes
 from kit.web.health import health_routes, status
 from kit.web.http_stack import install_http_stack
 from kit.web.problems import install_problem_handlers
@@ -69,28 +66,7 @@ def build_host(
 
     include_flat(app, health_routes(readiness))
     app.state.secret_key = runtimes[0].settings.secret_key  # for kit.web.deps.principal
-
-    async def operator(who: Principal = Depends(principal)) -> None:
-        who.require_operator()
-
-    def dead_letters() -> DeadLetters:
-        dlq = runtimes[0].dlq
-        if dlq is None:
-            raise NotFound(ja="まだ起動中です。", en="Still starting.")
-        return dlq
-
-    @app.get("/ops/dlq", dependencies=[Depends(operator)])
-    async def dlq_list(limit: int = Query(100, ge=1, le=1000)) -> list[dict[str, Any]]:
-        """Dead letters, oldest first: what failed, where, how often, and why (operators only)."""
-        return [entry.as_dict() for entry in await dead_letters().list(limit)]
-
-    @app.post("/ops/dlq/{entry_id}/replay", dependencies=[Depends(operator)])
-    async def dlq_replay(entry_id: int) -> dict[str, Any]:
-        """Publish a dead letter again on its subject; it leaves the DLQ (operators only)."""
-        try:
-            return (await dead_letters().replay(entry_id)).as_dict()
-        except LookupError as exc:
-            raise NotFound(ja="その項目はありません。", en="No such dead letter.") from exc
+    include_flat(app, dead_letter_routes({r.name: r.dead_letters for r in runtimes}, naming=runtimes[0].naming))
 
     for runtime in runtimes:
         app.mount(f"/{runtime.name}", runtime.app)

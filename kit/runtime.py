@@ -41,6 +41,7 @@ from kit.telemetry import metrics
 from kit.telemetry.consume_tracing import ConsumeTracing
 from kit.telemetry.http_tracing import FASTAPI_TELEMETRY_OFF
 from kit.telemetry.sql_tracing import trace_statements
+from kit.web.dead_letters import dead_letter_routes
 from kit.web.health import health_routes, status
 from kit.web.problems import install_problem_handlers
 from kit.web.routing import include_flat
@@ -72,7 +73,7 @@ class ServiceRuntime(Generic[D]):
         self.outbox = OutboxWriter(producer=self.name, tables=definition.tables, naming=self.naming)
         self.uow = UnitOfWorkFactory(self.db, self.outbox, on_commit=self._hand_over_to_relay)
         self.core = ServiceCore(name=self.name, settings=settings, db=self.db, uow=self.uow,
-                                jetstream=self._jetstream, dead_letters=lambda: self.dlq)
+                                jetstream=self._jetstream, dead_letters=self.dead_letters)
         self.deps: D = definition.bootstrap(self.core)  # the composition root, run once
         self.broker = NatsBroker(
             [u.strip() for u in nats_url.split(",")],
@@ -140,6 +141,10 @@ class ServiceRuntime(Generic[D]):
                         description=self.definition.title)
         return spec.to_specification().to_jsonable()  # type: ignore[no-any-return]
 
+    def dead_letters(self) -> DeadLetters | None:
+        """The DLQ on this service's own NATS connection; None until connected."""
+        return self.dlq
+
     def _jetstream(self) -> JetStreamContext | None:
         return self.js if self.dlq is not None else None  # the DLQ is set once the broker is connected
 
@@ -169,6 +174,7 @@ class ServiceRuntime(Generic[D]):
         if self.definition.pages is not None:
             include_flat(app, self.definition.pages)
         include_flat(app, health_routes(self.readiness, service=self.name))
+        include_flat(app, dead_letter_routes({self.name: self.dead_letters}, naming=self.naming))
         # FastAPI put its own /openapi.json and /docs routes first; every request tried them
         # before the service's. They go last: their paths are their own, so nothing else changes.
         own = {app.openapi_url, app.docs_url, app.redoc_url, app.swagger_ui_oauth2_redirect_url}

@@ -19,6 +19,15 @@ class Naming:
     def producer_wildcard(self, producer: str) -> str:
         return self.subject(f"{producer}.>")
 
+    def producer_of(self, subject: str) -> str | None:
+        """The service whose events `subject` carries (`<ns>.<service>.…`), None outside this namespace."""
+        if self.namespace:
+            if not subject.startswith(f"{self.namespace}."):
+                return None
+            subject = subject[len(self.namespace) + 1:]
+        producer, dot, rest = subject.partition(".")
+        return producer if producer and dot and rest else None
+
     def stream(self, producer: str) -> str:
         base = producer.upper()
         return f"{self.namespace.upper()}_{base}" if self.namespace else base

@@ -38,4 +38,5 @@ def bootstrap(core: ServiceCore) -> ConsoleDeps:
         naming=naming, jetstream=core.jetstream, dead_letters=core.dead_letters, targets=targets,
         trace_url=settings.trace_url,
         system=SystemMonitor(targets=targets, naming=naming, jetstream=core.jetstream,
-                             dead_letters=core.dead_letters, trace_url=settings.trace_url))
+                             dead_letters=core.dead_letters, trace_url=settings.trace_url,
+                             secret_key=settings.secret_key))

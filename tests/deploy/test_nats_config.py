@@ -112,11 +112,13 @@ def test_each_service_publishes_and_subscribes_only_its_own(users: dict[str, Use
                 assert tokens[3] in own and tokens[4] == ">", subject
             elif tokens[:3] == ["$JS", "API", "CONSUMER"] and tokens[3] in ("INFO", "DURABLE"):
                 assert tokens[-1] in own, f"{user.name} may handle another's consumer: {subject}"
+            elif tokens[:5] == ["$JS", "API", "STREAM", "MSG", "DELETE"]:  # a replayed dead letter leaves
+                assert tokens[5:] == [topology.naming.dlq_stream()], f"{user.name} may delete from {subject}"
             else:
                 assert re.fullmatch(READING, subject), subject
         deliver = {topology.consumer(s).deliver_subject for s in definition.handlers.subscriptions}
         assert set(user.subscribe) == {"_INBOX.>", *deliver}, user.name
-    assert users[ADMIN].publish is None and users[ADMIN].subscribe is None  # streams apply, migrations, replays
+    assert users[ADMIN].publish is None and users[ADMIN].subscribe is None  # streams apply, `kakawari dlq replay`
 
 
 # ---------------------------------------------------------------- where it runs

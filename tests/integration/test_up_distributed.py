@@ -1,6 +1,6 @@
 """`kakawari up-distributed` (`make up-distributed`) as a user runs it: a 3-node NATS cluster, PostgreSQL,
-every service its own production process, nginx in front; one URL, an event across processes, and
-nothing left running after Ctrl-C."""
+every service its own production process, nginx in front; one URL, an event across processes, a dead
+letter replayed from the console by its producer, and nothing left running after Ctrl-C."""
 
 from __future__ import annotations
 
@@ -23,6 +23,8 @@ from kakawari import catalog
 from kakawari.distributed import EMBEDDED, LOCAL_POSTGRES, _answers, nginx_binary
 from kit.dev.nats_server import free_port
 from kit.dev.postgres import _asyncpg_dsn
+from kit.messaging.dlq import DeadLetters
+from kit.messaging.subjects import Naming
 from services.registry.seed import OPERATOR_EMAIL, OPERATOR_PASSWORD
 
 KAKAWARI = str(Path(sys.executable).parent / "kakawari")
@@ -58,6 +60,33 @@ async def _stream_replicas(urls: list[str], password: str) -> int:
         info = await nc.jetstream().stream_info("REGISTRY")
         assert info.cluster is not None and len(info.cluster.replicas or []) == 2, info.cluster
         return int(info.config.num_replicas or 0)
+    finally:
+        await nc.close()
+
+
+async def _dead_letter(urls: list[str], password: str) -> tuple[int, str]:
+    """The approval's event, dead-lettered as if the console's consumer had given up on it: its DLQ id."""
+    nc = await nats.connect([u.replace("nats://", f"nats://admin:{password}@") for u in urls])
+    try:
+        js = nc.jetstream()
+        subject = "registry.member.approved.v1"
+        event = await js.get_last_msg("REGISTRY", subject)
+        event_id = (event.headers or {})["Nats-Msg-Id"]
+        await DeadLetters(js, Naming()).send(consumer="console-registry-member-approved", subject=subject,
+                                             data=event.data or b"", headers=event.headers, event_id=event_id,
+                                             error="qa: given up", deliveries=5)
+        return int((await js.stream_info("DLQ")).state.last_seq), event_id
+    finally:
+        await nc.close()
+
+
+async def _replayed(urls: list[str], password: str, event_id: str, seq: int) -> tuple[int, str | None]:
+    """Dead letters left, and the Nats-Msg-Id of registry's last approval (the replay's, if it was republished)."""
+    nc = await nats.connect([u.replace("nats://", f"nats://admin:{password}@") for u in urls])
+    try:
+        js = nc.jetstream()
+        last = await js.get_last_msg("REGISTRY", "registry.member.approved.v1")
+        return int((await js.stream_info("DLQ")).state.messages), (last.headers or {}).get("Nats-Msg-Id")
     finally:
         await nc.close()
 
@@ -136,6 +165,16 @@ def _serves_one_url_and_stops_every_child(tmp_path: Path, postgres_url: str | No
                 break
             assert time.monotonic() < deadline, (seen, mail)
             time.sleep(0.2)
+
+        # A dead letter replayed from the console (through nginx): with a NATS user per service only the
+        # producer may republish its event, so the console has registry do it; forum refuses, naming registry.
+        seq, event_id = asyncio.run(_dead_letter(client, secrets["nats"]["admin"]))
+        refused = httpx.post(f"{base}/forum/ops/dlq/{seq}/replay", headers=auth)
+        assert refused.status_code == 409 and refused.json()["owner"] == "registry", refused.text
+        replayed = httpx.post(f"{base}/console/api/v1/system/dead-letters/{seq}/replay", headers=auth, timeout=30)
+        assert replayed.status_code == 200 and replayed.json()["event_id"] == event_id, replayed.text
+        assert asyncio.run(_replayed(client, secrets["nats"]["admin"], event_id, seq)) == (
+            0, f"{event_id}:replay:{seq}")
     finally:
         process.send_signal(signal.SIGINT)
         try:

@@ -22,8 +22,9 @@ async def system(who: Operator, monitor: Monitor) -> SystemRead:
 
 
 @router.post("/system/dead-letters/{entry_id}/replay", response_model=DeadLetterRead,
-             responses=problems(401, 403, 404))
+             responses=problems(401, 403, 404, 409, 503))
 async def replay_dead_letter(entry_id: EntryId, who: Operator, monitor: Monitor) -> DeadLetterRead:
-    """Publish a dead letter again on its original subject (consumers that had applied it skip it);
-    it leaves the dead-letter stream."""
-    return await monitor.replay(entry_id)
+    """Have the event's producer publish a dead letter again on its original subject (consumers that had
+    applied it skip it); it leaves the dead-letter stream. 409: its producer is not among the console's
+    targets; 503: the producer could not be reached or could not publish."""
+    return await monitor.replay(entry_id, who)

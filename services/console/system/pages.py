@@ -27,8 +27,9 @@ async def system(page: Page, monitor: Monitor,
 
 @router.post("/system/dead-letters/{entry_id}/replay", response_model=None)
 async def replay(entry_id: EntryId, page: Page, monitor: Monitor) -> Response:
-    if page.require_operator() is None:
+    who = page.require_operator()
+    if who is None:
         return page.login_redirect(back=PAGE)
     await page.form()  # the CSRF check
-    await monitor.replay(entry_id)
+    await monitor.replay(entry_id, who)
     return page.redirect(f"{PAGE}?replayed={entry_id}#dead-letters")

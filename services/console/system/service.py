@@ -3,6 +3,7 @@ replay a dead letter.
 
 `SystemMonitor` is built once per console process: it keeps each service's last request counters,
 since a rate needs two scrapes (the figures of the next look cover what happened in between).
+A replay is forwarded to the dead letter's producer, the one allowed to republish its events.
 A look costs every service a /readyz and a /metrics (a few tens of milliseconds each in all-in-one
 mode, where they share the process): looks asked for while one is under way share its answer, as
 when every open page refreshes on the same live update.
@@ -13,14 +14,15 @@ from __future__ import annotations
 import asyncio
 import time
 from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import httpx
 from nats.js import JetStreamContext
 
-from kit.errors import NotFound
+from kit.errors import Conflict, NotFound, Unavailable
 from kit.messaging.dlq import DeadLetter, DeadLetters
 from kit.messaging.subjects import Naming
+from kit.web.auth import Principal, issue_token
 from services.console.system import clients
 from services.console.system.domain.health import overall
 from services.console.system.domain.messaging import envelope_trace_id, trace_link
@@ -39,13 +41,17 @@ TIMEOUT_S = 2.0  # per probe and scrape: a service slower than this to answer it
 MIN_WINDOW_S = 5.0  # the shortest stretch a rate is measured over
 DEAD_LETTERS_SHOWN = 100
 NOT_CONNECTED = "NATS not connected yet"
+REPLAY_TIMEOUT_S = 15.0  # the producer's republish waits for its PubAck (JetStream's own timeout is 5 s)
+REPLAY_TOKEN_TTL = timedelta(minutes=1)  # the operator's, for the one forwarded request
 
 
 class SystemMonitor:
     def __init__(self, *, targets: dict[str, str], naming: Naming,
                  jetstream: Callable[[], JetStreamContext | None], dead_letters: Callable[[], DeadLetters | None],
-                 trace_url: str | None, min_window_s: float = MIN_WINDOW_S, timeout_s: float = TIMEOUT_S) -> None:
+                 trace_url: str | None, secret_key: str, min_window_s: float = MIN_WINDOW_S,
+                 timeout_s: float = TIMEOUT_S) -> None:
         self.targets = targets
+        self.secret_key = secret_key  # to forward an operator's replay to the producer, as that operator
         self.naming = naming
         self.jetstream = jetstream
         self.dead_letters = dead_letters
@@ -70,15 +76,36 @@ class SystemMonitor:
             consumers=consumers, consumers_error=consumers_error, dead_letters=letters,
             dead_letters_total=total, dead_letters_error=letters_error)
 
-    async def replay(self, entry_id: int) -> DeadLetterRead:
-        """Publish a dead letter again on its subject; it leaves the dead-letter stream."""
+    async def replay(self, entry_id: int, who: Principal) -> DeadLetterRead:
+        """Have the event's producer publish a dead letter again on its subject (only the producer may:
+        kit/web/dead_letters.py); it leaves the dead-letter stream. `who`, the operator, is the one the
+        producer sees asking."""
         dlq = self.dead_letters()
         if dlq is None:
             raise NotFound(ja="まだ起動中です。", en="Still starting.")
+        entry = await dlq.get(entry_id)
+        if entry is None:
+            raise NotFound(ja="その項目はありません。", en="No such dead letter.")
+        owner = self.naming.producer_of(entry.subject)
+        base = self.targets.get(owner or "")
+        if owner is None or base is None:
+            publisher = owner or entry.subject
+            raise Conflict(ja=f"この出来事を発行したサービス（{publisher}）がコンソールの接続先にありません。",
+                           en=f"The service that published this event ({publisher}) is not one of the console's "
+                              "targets.", owner=owner)
+        token = issue_token(who, self.secret_key, ttl=REPLAY_TOKEN_TTL)
         try:
-            entry = await dlq.replay(entry_id)
-        except LookupError as exc:
-            raise NotFound(ja="その項目はありません。", en="No such dead letter.") from exc
+            async with httpx.AsyncClient(timeout=REPLAY_TIMEOUT_S) as client:
+                answer = await client.post(f"{base}/ops/dlq/{entry_id}/replay",
+                                           headers={"authorization": f"Bearer {token}"})
+        except clients.UNREAD as exc:
+            raise Unavailable(ja=f"{owner} サービスに接続できませんでした。しばらくしてから再度お試しください。",
+                              en=f"The {owner} service could not be reached; try again later.") from exc
+        if answer.status_code == 404:
+            raise NotFound(ja="その項目はありません。", en="No such dead letter.")
+        if answer.status_code != 200:
+            raise Unavailable(ja=f"{owner} サービスが再送できませんでした（{answer.status_code}）。",
+                              en=f"The {owner} service could not replay it ({answer.status_code}).")
         self._looking = None  # a look under way may have read it still there: the next one starts afresh
         return self._dead_letter(entry)
 

@@ -46,7 +46,7 @@ async def served(platform_factory: Platform) -> AsyncIterator[RunningPlatform]:
         # Rates from looks a moment apart (the dashboard waits MIN_WINDOW_S between baselines).
         console.app.state.deps = replace(deps, system=SystemMonitor(
             targets=deps.targets, naming=deps.naming, jetstream=deps.jetstream, dead_letters=deps.dead_letters,
-            trace_url=deps.trace_url, min_window_s=0.0))
+            trace_url=deps.trace_url, secret_key=deps.system.secret_key, min_window_s=0.0))
         yield platform
 
 
@@ -129,6 +129,12 @@ async def test_the_system_dashboard(served: RunningPlatform) -> None:
         assert letter["trace_id"] == trace and letter["trace_url"] == f"https://jaeger.example/trace/{trace}"
         assert "validation error" in letter["error"]
     assert (await look(p))["dead_letters_total"] >= 2
+
+    # Only its producer may republish an event (with a NATS user per service, nobody else can): forum's
+    # app refuses registry's, naming it; the console forwards the replay to registry.
+    elsewhere = await p.client.post(f"/forum/ops/dlq/{letters[0]['id']}/replay", headers=OPERATOR)
+    assert elsewhere.status_code == 409 and elsewhere.json()["owner"] == "registry", elsewhere.text
+    assert (await p.client.post(f"/registry/ops/dlq/{letters[0]['id']}/replay")).status_code == 401
 
     # Replayed from the API: it leaves the DLQ.
     replayed = await p.client.post(f"{API}/dead-letters/{letters[0]['id']}/replay", headers=OPERATOR)

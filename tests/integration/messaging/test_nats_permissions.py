@@ -5,8 +5,8 @@ Each service connects as its own user: it may publish only its own events, never
 change streams; and with those rights alone it still runs: the kit's runtimes of registry, notify
 and the console, in one process but each with its own credentials and in development mode (so each
 checks the topology the admin applied), carry an application from the registry to notify's email
-and the console's read models; a consumer that keeps failing is retried and dead-lettered; and the
-server logs no permission violation while they do.
+and the console's read models; a consumer that keeps failing is retried and dead-lettered, and its
+producer replays the dead letter; and the server logs no permission violation while they do.
 """
 
 from __future__ import annotations
@@ -33,6 +33,7 @@ from kit.messaging.subjects import Naming
 from kit.messaging.topology import Topology
 from kit.runtime import ServiceRuntime
 from kit.service import ServiceDefinition
+from kit.web.auth import OPERATOR, Principal, issue_token
 from services.console.models import DeliveryState, MemberState
 from services.console.system.clients import consumers
 from services.registry.gazetteer import load_gazetteer
@@ -204,7 +205,7 @@ async def test_consumers_retry_and_dead_letter_with_their_own_users(
 ) -> None:
     PLAN.reset()
     PLAN.fail_first["poison"] = -1
-    async with per_service_users(secured, naming, QA, tmp_path) as (_, runtimes):
+    async with per_service_users(secured, naming, QA, tmp_path) as (app, runtimes):
         producer, consumer = runtimes["qaprod"], runtimes["qacons"]
         for n, label in enumerate(("fine", "poison")):
             async with producer.uow() as tx:
@@ -214,5 +215,18 @@ async def test_consumers_retry_and_dead_letter_with_their_own_users(
         entries = await wait_for(consumer.dlq.list)  # type: ignore[union-attr]
         assert [(e.consumer, e.deliveries) for e in entries] == [("qacons-ping", 3)]  # nacked twice, then dead
         assert PLAN.deliveries("poison") == 3
+
+        # Replayed by its producer, with the producer's own rights (republish its event, delete the letter);
+        # the consumer's service, whose user may not publish the producer's events, refuses and names it.
+        PLAN.fail_first["poison"] = 0
+        operator = {"authorization": "Bearer " + issue_token(Principal(uuid.uuid4(), "op@example.jp", OPERATOR),
+                                                             TEST_SECRET)}
+        async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://testserver") as client:
+            refused = await client.post(f"/qacons/ops/dlq/{entries[0].seq}/replay", headers=operator)
+            assert refused.status_code == 409 and refused.json()["owner"] == "qaprod", refused.text
+            replayed = await client.post(f"/qaprod/ops/dlq/{entries[0].seq}/replay", headers=operator)
+            assert replayed.status_code == 200, replayed.text
+        await wait_for(lambda: effect_count(consumer, "poison"))
+        assert await consumer.dlq.list() == []  # type: ignore[union-attr]
     PLAN.reset()
     assert VIOLATION not in secured.log(), secured.log()

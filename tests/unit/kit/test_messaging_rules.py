@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from uuid import uuid4
 
+from hypothesis import given
+from hypothesis import strategies as st
 from opentelemetry import trace
 
 from kit.contracts.registry import MemberApproved
@@ -19,6 +21,16 @@ def test_names_are_namespaced_only_when_asked() -> None:
     assert (plain.stream("registry"), isolated.stream("registry")) == ("REGISTRY", "T1_REGISTRY")
     assert isolated.producer_wildcard("registry") == "t1.registry.>"
     assert isolated.deliver_subject("notify-x").startswith("_kk.deliver.")  # outside every stream's subjects
+
+
+@given(namespace=st.sampled_from(["", "t1", "staging"]), producer=st.from_regex(r"[a-z]{2,10}", fullmatch=True),
+       rest=st.from_regex(r"[a-z_]{1,12}\.[a-z_]{1,12}\.v[1-9]", fullmatch=True))
+def test_a_subject_names_its_producer(namespace: str, producer: str, rest: str) -> None:
+    naming = Naming(namespace)
+    subject = naming.subject(f"{producer}.{rest}")
+    assert naming.producer_of(subject) == producer
+    assert Naming("other").producer_of(subject) is None  # another deployment's event is nobody's here
+    assert naming.producer_of(naming.subject(producer)) is None  # a bare name is no event's subject
 
 
 def test_retry_backoff_grows_then_holds() -> None:

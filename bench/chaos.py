@@ -69,7 +69,8 @@ import tempfile
 import time
 import uuid
 from collections import Counter, defaultdict
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from email.parser import BytesHeaderParser
@@ -160,6 +161,31 @@ class Stack:
 
     def nats_health_url(self, name: str) -> str:
         return f"http://127.0.0.1:{self.ports['nats_monitoring'][int(name.rsplit('-', 1)[1]) - 1]}/healthz"
+
+
+@contextmanager
+def running_stack(data: Path, *, port: int, prefix: str, admin: str | None,
+                  extra_env: dict[str, str]) -> Iterator[Stack]:
+    """`kakawari.distributed.start`'s stack for a bench: the children's logs with errors printed if the bench
+    fails, every child stopped after, and the bench's databases and roles dropped (or the embedded server
+    removed). Enter it in the thread that stays alive while the stack runs (PR_SET_PDEATHSIG)."""
+    supervisor, pg_server = distributed.start(data, port=port, prefix=prefix, postgres_url=admin,
+                                              extra_env=extra_env)
+    try:
+        yield Stack(supervisor, pg_server, data, prefix, json.loads((data / "secrets.json").read_text()),
+                    json.loads((data / "ports.json").read_text()))
+    except BaseException:
+        for log in sorted((data / "logs").glob("*.log")):
+            text = log.read_text(errors="replace")
+            if "Traceback" in text or "ERROR" in text:
+                print(f"--- {log}\n{text[-3000:]}", file=sys.stderr)
+        raise
+    finally:
+        supervisor.stop()
+        if pg_server is not None:
+            pg_server.cleanup()  # type: ignore[attr-defined]
+        elif admin:
+            eventloop.run(drop_databases(admin, prefix))
 
 
 # --- the faults ----------------------------------------------------------------------------------
@@ -635,25 +661,9 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
     load_at_start = os.getloadavg()[0]
     # In this thread, not a worker's: each child has PR_SET_PDEATHSIG, which fires when the thread that
     # started it ends. (The restarts run in the loop's default executor, whose threads outlive `drive`.)
-    supervisor, pg_server = distributed.start(data, port=args.port or free_port(), prefix=prefix,
-                                              postgres_url=admin, extra_env=extra)
-    try:
-        stack = Stack(supervisor, pg_server, data, prefix, json.loads((data / "secrets.json").read_text()),
-                      json.loads((data / "ports.json").read_text()))
+    with running_stack(data, port=args.port or free_port(), prefix=prefix, admin=admin, extra_env=extra) as stack:
         result: dict[str, Any] = {"name": "chaos"}
         result.update(eventloop.run(drive(stack, args)))
-    except BaseException:
-        for log in sorted((data / "logs").glob("*.log")):
-            text = log.read_text(errors="replace")
-            if "Traceback" in text or "ERROR" in text:
-                print(f"--- {log}\n{text[-3000:]}", file=sys.stderr)
-        raise
-    finally:
-        supervisor.stop()
-        if pg_server is not None:
-            pg_server.cleanup()  # type: ignore[attr-defined]
-        elif admin:
-            eventloop.run(drop_databases(admin, prefix))
     result.update(
         signups_requested=args.signups, approvals_requested=args.approvals, duration_s=args.duration,
         nats_stop_s=args.nats_stop_s, concurrency=args.concurrency,

@@ -43,7 +43,7 @@ import psutil
 from sqlalchemy.engine import make_url
 
 from bench import flash_crowd
-from bench.chaos import Stack, admin_url_default, drop_databases
+from bench.chaos import admin_url_default, running_stack
 from bench.flash_crowd import API, RESULTS, measure, operator_token, summarize, wrk_commands
 from bench.http import ensure_wrk
 from kakawari import catalog, distributed
@@ -60,29 +60,16 @@ def run_distributed(args: argparse.Namespace, admin: str | None) -> dict[str, An
     tmp = Path(tempfile.mkdtemp(prefix="kakawari-bench-flash-dist-"))
     data = tmp / "var"
     prefix = f"kflash{os.getpid()}"
-    supervisor, pg_server = distributed.start(data, port=free_port(), prefix=prefix, postgres_url=admin,
-                                              extra_env={"LOG_LEVEL": "WARNING"})
     try:
-        stack = Stack(supervisor, pg_server, data, prefix, json.loads((data / "secrets.json").read_text()),
-                      json.loads((data / "ports.json").read_text()))
-        services = [c for c in supervisor.children if c.name.rsplit("-", 1)[0] in catalog.SERVICE_NAMES]
-        processes = [psutil.Process(c.process.pid) for c in services]
-        forum_db = make_url(stack.db_url("forum")).set(drivername="postgresql+asyncpg")
-        measured = eventloop.run(measure(
-            wrk, stack.base, stack.base + CEILING_PATH, operator_token(str(stack.secrets["secret_key"])),
-            forum_db.render_as_string(hide_password=False), args, processes))
-    except BaseException:
-        for log in sorted((data / "logs").glob("*.log")):
-            text = log.read_text(errors="replace")
-            if "Traceback" in text or "ERROR" in text:
-                print(f"--- {log}\n{text[-3000:]}", file=sys.stderr)
-        raise
+        with running_stack(data, port=free_port(), prefix=prefix, admin=admin,
+                           extra_env={"LOG_LEVEL": "WARNING"}) as stack:
+            services = [c for c in stack.supervisor.children if c.name.rsplit("-", 1)[0] in catalog.SERVICE_NAMES]
+            processes = [psutil.Process(c.process.pid) for c in services]
+            forum_db = make_url(stack.db_url("forum")).set(drivername="postgresql+asyncpg")
+            measured = eventloop.run(measure(
+                wrk, stack.base, stack.base + CEILING_PATH, operator_token(str(stack.secrets["secret_key"])),
+                forum_db.render_as_string(hide_password=False), args, processes))
     finally:
-        supervisor.stop()
-        if pg_server is not None:
-            pg_server.cleanup()  # type: ignore[attr-defined]
-        elif admin:
-            eventloop.run(drop_databases(admin, prefix))
         shutil.rmtree(tmp, ignore_errors=True)
     base = "http://127.0.0.1:<nginx>"
     commands = {"server": "kakawari up-distributed (kakawari.distributed.start: forum ×2, notify ×2, "

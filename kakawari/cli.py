@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import os
+import time
 from pathlib import Path
 from typing import Annotated
 
 import nats
+import nats.errors
 import typer
 import uvicorn
 from rich.console import Console
@@ -40,6 +43,7 @@ app.add_typer(console_app, name="console")
 app.add_typer(operator_app, name="operator")
 app.command("up-distributed")(up_distributed)
 console = Console()
+WAIT_INTERVAL_S = 2.0  # `streams wait`: between looks
 
 
 def _nats_url_file(settings: Settings) -> Path:
@@ -136,6 +140,48 @@ def streams_apply(
         raise typer.Exit(1) from exc
     for line in done:
         console.print(line)
+
+
+@streams_app.command("wait")
+def streams_wait(
+    service: Annotated[str, typer.Argument(help="the service about to start")],
+    timeout: Annotated[float, typer.Option(help="seconds to wait before giving up (exit 1)")] = 600.0,
+) -> None:
+    """Wait until `kakawari streams apply` has made what SERVICE needs (its streams, with their replicas,
+    and its durable consumers), asking only what the service's own NATS user may: a Kubernetes init
+    container, so a pod starts after the release's streams Job, and without the admin's password."""
+    if service not in catalog.SERVICE_NAMES:
+        console.print(f"[red]unknown service {service!r}: one of {', '.join(catalog.SERVICE_NAMES)}[/]")
+        raise typer.Exit(2)
+    settings = catalog.settings()
+
+    async def run() -> list[str]:
+        deadline = time.monotonic() + timeout
+        subs = [s for d in catalog.load_all() for s in d.handlers.subscriptions]
+        while True:  # connecting is part of the wait: NATS may be starting too
+            try:
+                nc = await nats.connect(_resolve_nats(settings).split(","), connect_timeout=5,
+                                        max_reconnect_attempts=-1)
+                break
+            except (nats.errors.Error, OSError, TimeoutError) as exc:
+                if time.monotonic() >= deadline:
+                    return [f"NATS ({type(exc).__name__}: {exc})"]
+                await asyncio.sleep(WAIT_INTERVAL_S)
+        try:
+            while True:
+                lacking = await _topology(settings).missing(nc.jetstream(), service, catalog.producers(), subs)
+                if not lacking or time.monotonic() >= deadline:
+                    return lacking
+                await asyncio.sleep(WAIT_INTERVAL_S)
+        finally:
+            await nc.close()
+
+    lacking = eventloop.run(run())
+    if lacking:
+        console.print(f"[red]{service}: still missing after {timeout:g} s: {'; '.join(lacking)}[/] "
+                      "(has `kakawari streams apply` run for this release?)")
+        raise typer.Exit(1)
+    console.print(f"{service}: its streams and consumers are in place")
 
 
 async def _with_dlq(settings: Settings, action: str, seq: int | None = None) -> object:

@@ -161,6 +161,31 @@ class Topology:
             done.append(f"consumer {consumer.durable_name} applied")
         return done
 
+    async def missing(self, js: JetStreamContext, own: str, producers: Iterable[str],
+                      subscriptions: Iterable[Subscription[Any]]) -> list[str]:
+        """What service `own` needs that `apply` has not made yet (empty once it has): its own stream if
+        it publishes, the stream of every event it consumes, the DLQ, each with at least the replicas
+        wanted, and its durable consumers. Asks only what the service's own NATS user may ask."""
+        subs = [s for s in subscriptions if s.service == own]
+        streams = sorted({*(self.naming.stream(p) for p in producers if p == own),
+                          *(self.naming.stream(s.contract.producer()) for s in subs), self.naming.dlq_stream()})
+        lacking: list[str] = []
+        for name in streams:
+            try:
+                replicas = (await js.stream_info(name)).config.num_replicas or 1
+            except NotFoundError:
+                lacking.append(f"stream {name}")
+                continue
+            if replicas < self.replicas:
+                lacking.append(f"stream {name} with {self.replicas} replicas (it has {replicas})")
+        for sub in subs:
+            durable = self.naming.durable(sub.name)
+            try:
+                await js.consumer_info(self.naming.stream(sub.contract.producer()), durable)
+            except NotFoundError:
+                lacking.append(f"consumer {durable}")
+        return lacking
+
     async def delete(self, js: JetStreamContext, producers: Iterable[str]) -> None:
         """Remove this namespace's streams (tests clean up after themselves)."""
         for name in [*(self.naming.stream(p) for p in set(producers)), self.naming.dlq_stream()]:

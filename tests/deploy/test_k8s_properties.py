@@ -206,18 +206,22 @@ def test_every_image_is_pinned(docs):
 
 
 def test_streams_fit_the_nats_cluster(docs, monkeypatch, tmp_path):
-    """The replicas `kakawari streams apply` asks for, as the code works them out from the init
-    container's environment, exist as NATS nodes; three, so one node may be lost."""
+    """The replicas `kakawari streams apply` asks for (in the streams Job), and those each service's
+    `kakawari streams wait` waits for, as the code works them out from each container's environment,
+    are the same and exist as NATS nodes; three, so one node may be lost."""
     nodes = next(d for d in _of_kind(docs, "StatefulSet") if d["metadata"]["name"] == "nats")["spec"]["replicas"]
-    for svc in SERVICES:
-        deployment = next(d for d in _of_kind(docs, "Deployment") if d["metadata"]["name"] == svc)
-        init = [c for c in _containers(deployment) if command_argv(c.get("command"))[:3] ==
-                ["kakawari", "streams", "apply"]]
-        assert len(init) == 1, svc
-        settings = settings_in(monkeypatch, container_env(docs, init[0]), tmp_path)
+    [job] = _of_kind(docs, "Job")
+    steps = [("streams Job", job, "apply")] + [
+        (svc, next(d for d in _of_kind(docs, "Deployment") if d["metadata"]["name"] == svc), "wait")
+        for svc in SERVICES]
+    for name, workload, verb in steps:
+        found = [c for c in _containers(workload)
+                 if command_argv(c.get("command"))[:3] == ["kakawari", "streams", verb]]
+        assert len(found) == 1, name
+        settings = settings_in(monkeypatch, container_env(docs, found[0]), tmp_path)
         assert settings.production
         replicas = _topology(settings).replicas
-        assert 3 <= replicas <= nodes, f"{svc}: R{replicas} streams on {nodes} NATS nodes"
+        assert 3 <= replicas <= nodes, f"{name}: R{replicas} streams on {nodes} NATS nodes"
 
 
 def test_nats_nodes_never_share_a_host(docs):

@@ -305,10 +305,9 @@ def test_k8s_shared_config_nats_url(k8s_docs):
 
 
 def test_k8s_streams_and_migrations_run_before_each_service(k8s_docs):
-    """Every pod of a service first applies the streams, then migrates that service's own database
-    (the same Secret as the service), in init containers: nothing serves before both succeeded, and
-    a new image's pods migrate before they serve. No Job (whose fixed name could not be re-applied)."""
-    assert not _of_kind(k8s_docs, "Job")
+    """Every pod of a service first waits for the release's streams (with the service's own NATS user),
+    then migrates that service's own database (the same Secret as the service), in init containers:
+    nothing serves before both succeeded, and a new image's pods migrate before they serve."""
     for svc in SERVICES:
         pod = _by_name(k8s_docs, "Deployment", svc)["spec"]["template"]["spec"]
         steps = []
@@ -323,7 +322,27 @@ def test_k8s_streams_and_migrations_run_before_each_service(k8s_docs):
             if argv[:2] == ["kakawari", "migrate"]:
                 ref = env["DATABASE_URL"]["valueFrom"]["secretKeyRef"]
                 assert ref == {"name": _deployment_db_secret(k8s_docs, svc), "key": "DATABASE_URL"}, c["name"]
-        assert steps == ["kakawari streams apply", f"kakawari migrate {svc}"], f"{svc}: init containers {steps}"
+            else:
+                assert env["NATS_USER"]["value"] == svc, f"{svc}/{c['name']}: waits as {env['NATS_USER']}"
+        assert steps == [f"kakawari streams wait {svc}", f"kakawari migrate {svc}"], f"{svc}: init containers {steps}"
+
+
+def test_k8s_the_release_job_alone_applies_streams_as_admin(k8s_docs):
+    """One Job applies the streams and consumers; its name carries the release (a Job's pod template cannot
+    change, so each release is a new Job), and it is the only workload given the NATS admin's password."""
+    version = kustomization()["images"][0]["newTag"]
+    [job] = _of_kind(k8s_docs, "Job")
+    assert job["metadata"]["name"] == f"kakawari-streams-{version.replace('.', '-')}", job["metadata"]["name"]
+    assert job["metadata"]["labels"]["app.kubernetes.io/version"] == version
+    assert job["spec"].get("ttlSecondsAfterFinished"), "finished Jobs of old releases are cleaned up"
+    [c] = job["spec"]["template"]["spec"]["containers"]
+    assert command_argv(c.get("command")) == ["kakawari", "streams", "apply"] and _is_app_image(c["image"])
+    for kind in ("Deployment", "StatefulSet", "Job"):
+        for workload in _of_kind(k8s_docs, kind):
+            for container in _pod_containers(workload["spec"]["template"]["spec"]):
+                keys = {(e.get("valueFrom") or {}).get("secretKeyRef", {}).get("key") for e in container.get("env", [])}
+                holds_admin = password_variable("admin") in keys
+                assert holds_admin == (workload is job), f"{workload['metadata']['name']}/{container['name']}"
 
 
 def _deployment_db_secret(k8s_docs, svc: str) -> str:

@@ -1,7 +1,8 @@
 """deploy/k8s/networkpolicies.yaml, checked by what it allows (tests/deploy/netpol.py evaluates the
 policies the kustomization applies): the services are reached only from the ingress controller and the
 console; they reach NATS, PostgreSQL, DNS and the trace collector; only notify reaches SMTP relays and
-public HTTPS (never private addresses); the NATS nodes reach each other; whatever else is refused."""
+public HTTPS (never private addresses); the NATS nodes reach each other; the streams Job reaches NATS and
+DNS only; whatever else is refused."""
 
 from __future__ import annotations
 
@@ -42,8 +43,10 @@ def policies(docs) -> Policies:
 
 @pytest.fixture(scope="module")
 def pods(docs) -> dict[str, Pod]:
-    """Each service's pod and a NATS node's, as their workloads make them."""
+    """Each service's pod, a NATS node's and the streams Job's (as "streams"), as their workloads make them."""
     out = {d["metadata"]["name"]: pod_of(d) for d in docs if d["kind"] in ("Deployment", "StatefulSet")}
+    [job] = [d for d in docs if d["kind"] == "Job"]
+    out["streams"] = pod_of(job)
     assert set(SERVICES) | {"nats"} <= set(out)
     return out
 
@@ -148,6 +151,19 @@ def test_nats_nodes_reach_each_other_and_nothing_else(policies, pods):
     for outsider in (INGRESS_CONTROLLER, OTHER_NAMESPACE, STRANGER, PUBLIC_HOST):
         assert not policies.allows(outsider, nats, _nats_client_port(pods)), outsider
         assert not policies.allows(outsider, nats, routes), outsider
+
+
+def test_the_streams_job_reaches_nats_and_dns_and_nobody_reaches_it(policies, pods):
+    job = pods["streams"]
+    assert policies.allows(job, pods["nats"], _nats_client_port(pods))
+    assert policies.allows(job, DNS, 53, "UDP") and policies.allows(job, DNS, 53, "TCP")
+    assert not policies.allows(job, pods["nats"], 6222) and not policies.allows(job, POSTGRES_IN_NAMESPACE, 5432)
+    assert not policies.allows(job, PUBLIC_HOST, 443)
+    for service in SERVICES:
+        assert not policies.allows(job, pods[service], APP_PORT), service
+    for sender in [*(pods[s] for s in SERVICES), pods["nats"], INGRESS_CONTROLLER, STRANGER]:
+        for port in (APP_PORT, 4222, 8222):
+            assert not policies.allows(sender, job, port), (sender, port)
 
 
 def test_postgresql_in_the_namespace_is_reached_by_the_services_only(policies, pods):

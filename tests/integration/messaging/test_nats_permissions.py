@@ -11,6 +11,10 @@ producer replays the dead letter; and the server logs no permission violation wh
 
 from __future__ import annotations
 
+import asyncio
+import os
+import subprocess
+import sys
 import uuid
 from collections.abc import AsyncIterator, Callable, Iterator, Sequence
 from contextlib import asynccontextmanager
@@ -229,4 +233,32 @@ async def test_consumers_retry_and_dead_letter_with_their_own_users(
         await wait_for(lambda: effect_count(consumer, "poison"))
         assert await consumer.dlq.list() == []  # type: ignore[union-attr]
     PLAN.reset()
+    assert VIOLATION not in secured.log(), secured.log()
+
+
+def _streams_wait(secured: SecuredNats, naming: Naming, tmp: Path, service: str, timeout_s: float
+                  ) -> subprocess.CompletedProcess[str]:
+    """`kakawari streams wait`, as a Kubernetes init container runs it: the service's own credentials."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("NATS_", "KAKAWARI_"))}
+    env |= {"NATS_URL": secured.url(service), "KAKAWARI_NAMESPACE": naming.namespace, "KAKAWARI_DATA_DIR": str(tmp),
+            "KAKAWARI_SECRET_KEY": TEST_SECRET}
+    return subprocess.run([str(Path(sys.executable).parent / "kakawari"), "streams", "wait", service,
+                           "--timeout", str(timeout_s)], env=env, capture_output=True, text=True, timeout=120)
+
+
+async def test_a_service_waits_for_the_streams_with_its_own_user(
+    secured: SecuredNats, naming: Naming, tmp_path: Path
+) -> None:
+    """Before the admin applied the topology, `streams wait` gives up naming what is missing; after, it
+    returns at once. It needs nothing but the service's own rights."""
+    early = await asyncio.to_thread(_streams_wait, secured, naming, tmp_path, "forum", 2)
+    assert early.returncode == 1, early.stdout + early.stderr
+    out = " ".join(early.stdout.split())
+    assert f"stream {naming.stream('forum')}" in out and f"stream {naming.dlq_stream()}" in out, out
+    assert f"consumer {naming.durable(catalog.load('forum').handlers.subscriptions[0].name)}" in out, out
+
+    await _apply_topology(secured, naming, catalog.load_all())
+    for service in catalog.SERVICE_NAMES:
+        done = await asyncio.to_thread(_streams_wait, secured, naming, tmp_path, service, 30)
+        assert done.returncode == 0 and "in place" in done.stdout, done.stdout + done.stderr
     assert VIOLATION not in secured.log(), secured.log()

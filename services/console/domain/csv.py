@@ -16,6 +16,8 @@ from kit.jst import jst
 BOM = "\ufeff"  # Excel opens a UTF-8 CSV as UTF-8 only with it
 MEDIA_TYPE = "text/csv; charset=utf-8"
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")  # what Excel would run as a formula (CSV injection)
+# The header of an export's reference section: where each published figure comes from.
+REFERENCE_HEADER = {"ja": ("項目", "値", "出典"), "en": ("Item", "Value", "Source")}
 Cell = str | int | float | bool | date | datetime | None
 
 

@@ -19,7 +19,6 @@ from services.console.gatherings.schemas import (
     AttendanceRow,
     AttendanceTotals,
     GatheringFigures,
-    GatheringRead,
     KindSeats,
     SignupDay,
     SignupWeek,
@@ -36,9 +35,10 @@ async def _figures(uow: UnitOfWorkFactory, as_of: date | None, now: datetime | N
 
 
 def _gathering(g: domain.Gathering) -> dict[str, Any]:
+    """GatheringRead's fields, for the rows that carry them (validated once, by the row built with them)."""
     ja, en = kind_label(g.kind)
-    return GatheringRead(id=g.id, kind=g.kind, kind_ja=ja, kind_en=en, title=g.title, starts_at=g.starts_at,
-                         ends_at=g.ends_at, online=g.online, venue=g.venue, capacity=g.capacity).model_dump()
+    return {"id": g.id, "kind": g.kind, "kind_ja": ja, "kind_en": en, "title": g.title, "starts_at": g.starts_at,
+            "ends_at": g.ends_at, "online": g.online, "venue": g.venue, "capacity": g.capacity}
 
 
 def read(found: domain.Figures) -> GatheringFigures:

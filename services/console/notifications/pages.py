@@ -51,8 +51,9 @@ def shown(n: NotificationFigures, t: Say, trace_url: str | None) -> dict[str, An
     series = [t(*state_label(state)) for state in STATES]  # sent, deferred, failed, bounced
     states = [(t(s.state_ja, s.state_en), s.deliveries) for s in n.states]
 
-    def by(rows: list[Any]) -> list[charts.Series]:
-        return [charts.Series(name, [_counts(r)[i] for r in rows]) for i, name in enumerate(series)]
+    def by(rows: list[Any]) -> list[charts.Series]:  # a series per state, a value per row
+        return [charts.Series(name, [getattr(r, state) for r in rows])
+                for state, name in zip(STATES, series, strict=True)]
 
     def trace(trace_id: str | None) -> tuple[str, str | None] | str:
         if not trace_id:
@@ -65,10 +66,7 @@ def shown(n: NotificationFigures, t: Say, trace_url: str | None) -> dict[str, An
         "state_rows": [*states, (t("合計", "Total"), n.totals.total),
                        (t("失敗率", "Failure rate"), percent(n.totals.failure_rate) or "—")],
         "days_chart": charts.line("notifications-days", [d.day.strftime("%m/%d") for d in n.per_day],
-                                  [charts.Series(series[0], [d.sent for d in n.per_day]),
-                                   charts.Series(series[1], [d.deferred for d in n.per_day]),
-                                   charts.Series(series[2], [d.failed for d in n.per_day]),
-                                   charts.Series(series[3], [d.bounced for d in n.per_day])], no_data=none),
+                                  by(n.per_day), no_data=none),
         "day_rows": [(d.day.isoformat(), d.sent, d.deferred, d.failed, d.bounced, d.suppressed)
                      for d in reversed(n.per_day)],
         "channels_chart": charts.bar("notifications-channels", [t(c.channel_ja, c.channel_en) for c in n.by_channel],

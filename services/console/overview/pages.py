@@ -10,10 +10,7 @@ from fastapi import APIRouter
 from starlette.responses import Response
 
 from services.console.dashboard import dashboard
-from services.console.gatherings import service as gatherings
-from services.console.network import service as network
-from services.console.notifications import service as notifications
-from services.console.programs import service as programs
+from services.console.overview import service
 from services.console.web import AsOf, ConsolePage, Page
 
 router = APIRouter(include_in_schema=False)
@@ -27,9 +24,5 @@ async def overview(page: Page, as_of: AsOf = None) -> Response:
 
 
 async def read(page: ConsolePage, as_of: date | None, now: datetime) -> dict[str, Any]:
-    uow = page.deps.uow
-    return {"network": await network.figures(uow=uow, as_of=as_of, now=now),
-            "small_bases": await network.small_base_figures(uow=uow, as_of=as_of, now=now),
-            "gatherings": await gatherings.figures(uow=uow, as_of=as_of, now=now),
-            "programs": await programs.figures(uow=uow, as_of=as_of, now=now),
-            "notifications": await notifications.figures(uow=uow, as_of=as_of, now=now)}
+    shown = await service.overview(uow=page.deps.uow, as_of=as_of, now=now)
+    return {name: figures for name, figures in shown if name not in ("as_of", "read_at")}  # show() sets those

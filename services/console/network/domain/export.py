@@ -3,7 +3,7 @@ per table (the console's CSV: UTF-8 with a BOM, CRLF, no formulas). Pure."""
 
 from __future__ import annotations
 
-from services.console.domain.csv import Cell, Section, language, write_csv
+from services.console.domain.csv import REFERENCE_HEADER, Cell, Section, language, write_csv
 from services.console.domain.rates import percent
 from services.console.network.domain.figures import KINDS, AreaRow, Counts, Network, SmallBases
 
@@ -28,7 +28,6 @@ _POINT = {"ja": ("コード", "描画地点", "緯度", "経度", "会員数", "
                  "うち県庁所在地に描画"),
           "en": ("Code", "Drawn at", "Latitude", "Longitude", "Members", "Local governments", "Organisations",
                  "Of them, at the prefecture's seat")}
-_REFERENCE = {"ja": ("項目", "値", "出典"), "en": ("Item", "Value", "Source")}
 _BASES = {"ja": ("登録数",), "en": ("Registered",)}
 
 
@@ -63,7 +62,7 @@ def network_csv(figures: Network, locale: str = "ja") -> bytes:
         Section(words["map"], _POINT[locale],
                 [[p.code, p.name, p.lat, p.lon, p.members, p.local_governments, p.organisations, p.at_seat]
                  for p in figures.map_points]),
-        Section(words["reference"], _REFERENCE[locale],
+        Section(words["reference"], REFERENCE_HEADER[locale],
                 [[_COUNTS[locale][1], ref.local_governments, ref.ja if ja else ref.en],
                  [_COUNTS[locale][2], ref.organisations, ref.ja if ja else ref.en]]),
     ])
@@ -89,7 +88,7 @@ def small_bases_csv(figures: SmallBases, locale: str = "ja") -> bytes:
                 [[b.code, b.ja if ja else b.en, b.registered] for b in figures.by_block]),
         Section(words["by_prefecture"], (*_PREFECTURE[locale], *_BASES[locale]),
                 [[p.code, p.ja if ja else p.en, blocks[p.block_id], p.registered] for p in figures.by_prefecture]),
-        Section(words["reference"], _REFERENCE[locale],
+        Section(words["reference"], REFERENCE_HEADER[locale],
                 [[_BASE_TOTALS[locale][3], ref.formed, ref.survey_ja if ja else ref.survey_en],
                  [_BASE_TOTALS[locale][4], ref.run_by_rmo, ref.survey_ja if ja else ref.survey_en],
                  [_BASE_TOTALS[locale][1], ref.target, ref.target_ja if ja else ref.target_en]]),

@@ -3,7 +3,7 @@ console's CSV: UTF-8 with a BOM, CRLF, no formulas). Pure."""
 
 from __future__ import annotations
 
-from services.console.domain.csv import Section, language, write_csv
+from services.console.domain.csv import REFERENCE_HEADER, Section, language, write_csv
 from services.console.domain.rates import percent
 from services.console.programs.domain.figures import Programs
 
@@ -19,7 +19,6 @@ _STAGE = {"ja": ("段階", "コード", "この段階の関係数", "この段�
           "en": ("Stage", "Code", "Relations at this stage", "Relations at this stage or beyond")}
 _MUNICIPALITY = {"ja": ("コード", "市区町村", "よみ"), "en": ("Code", "Municipality", "Reading")}
 _STAGES = {"ja": ("集める", "深める", "つなげる"), "en": ("Collect", "Deepen", "Connect")}
-_REFERENCE = {"ja": ("項目", "値", "出典"), "en": ("Item", "Value", "Source")}
 
 
 def programs_csv(figures: Programs, locale: str = "ja") -> bytes:
@@ -35,7 +34,7 @@ def programs_csv(figures: Programs, locale: str = "ja") -> bytes:
         Section(words["by_municipality"], (*_MUNICIPALITY[locale], *_FIGURES[locale], *_STAGES[locale]),
                 [[r.code, r.name, r.kana, r.programs, r.open_programs, r.participations, r.people, r.repeaters,
                   percent(r.repeat_rate), r.collect, r.deepen, r.connect] for r in figures.by_municipality]),
-        Section(words["reference"], _REFERENCE[locale],
+        Section(words["reference"], REFERENCE_HEADER[locale],
                 [[_FIGURES[locale][0], ref.programs, ref.ja if ja else ref.en],
                  [_FIGURES[locale][2], ref.participations, ref.ja if ja else ref.en]]),
     ])

@@ -22,10 +22,10 @@ from uuid import UUID
 
 from opentelemetry import context as otel_context
 from opentelemetry import trace
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from kit.contracts.base import EventContract
+from kit.db.conflict import dialect_insert
 from kit.db.engine import Database
 from kit.db.types import utcnow
 from kit.foreground import FOREGROUND
@@ -82,10 +82,10 @@ class InboxApplier(Generic[D]):
         self.max_batch = max_batch
         self._queue: list[_Delivery[D]] = []
         self._worker: asyncio.Task[None] | None = None
-        insert = postgresql.insert if db.dialect == "postgresql" else sqlite.insert
         # One statement, compiled once: executed with many rows it becomes one multi-row INSERT
         # (SQLAlchemy's insertmanyvalues) and returns only the rows that were really inserted.
-        self._claim_statement = (insert(self.inbox).on_conflict_do_nothing(index_elements=["consumer", "event_id"])
+        self._claim_statement = (dialect_insert(db.dialect, self.inbox)
+                                 .on_conflict_do_nothing(index_elements=["consumer", "event_id"])
                                  .returning(self.inbox.c.consumer, self.inbox.c.event_id))
 
     def submit(self, subscription: Subscription[D], envelope: Envelope, attempt: int = 1,

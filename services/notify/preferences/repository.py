@@ -10,9 +10,9 @@ from collections.abc import Mapping
 from datetime import datetime
 
 from sqlalchemy import select
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from kit.db.conflict import session_insert
 from services.notify.models import Preference, RecipientSettings
 from services.notify.preferences.domain.changes import Settings
 from services.notify.preferences.domain.matrix import Switch
@@ -47,7 +47,7 @@ async def save_settings(session: AsyncSession, recipient: str, new: Settings, to
         return
     values = {"locale": new.locale, "quiet_enabled": new.quiet_enabled, "quiet_start": new.quiet_start,
               "quiet_end": new.quiet_end, "digest_at": new.digest_at}
-    statement = _insert(session, RecipientSettings).values(recipient=recipient, updated_at=now, **values)
+    statement = session_insert(session, RecipientSettings).values(recipient=recipient, updated_at=now, **values)
     changed = {name: values[name] for name in sorted(touched)}
     await session.execute(statement.on_conflict_do_update(index_elements=["recipient"],
                                                           set_={**changed, "updated_at": now}))
@@ -59,14 +59,7 @@ async def save_switches(session: AsyncSession, recipient: str, found: Mapping[Sw
         return
     rows = [{"recipient": recipient, "category": category.value, "channel": channel.value, "enabled": enabled,
              "updated_at": now} for (category, channel), enabled in found.items()]
-    statement = _insert(session, Preference).values(rows)
+    statement = session_insert(session, Preference).values(rows)
     await session.execute(statement.on_conflict_do_update(
         index_elements=["recipient", "category", "channel"],
         set_={"enabled": statement.excluded.enabled, "updated_at": statement.excluded.updated_at}))
-
-
-def _insert(session: AsyncSession, table: type[Preference] | type[RecipientSettings]
-            ) -> postgresql.Insert | sqlite.Insert:
-    """The dialect's INSERT, which knows ON CONFLICT."""
-    dialect = session.get_bind().dialect.name
-    return postgresql.insert(table) if dialect == "postgresql" else sqlite.insert(table)

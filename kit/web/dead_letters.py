@@ -55,7 +55,10 @@ def dead_letter_routes(hosted: Mapping[str, Callable[[], DeadLetters | None]], *
         if entry is None:
             raise NotFound(ja="その項目はありません。", en="No such dead letter.")
         owner = naming.producer_of(entry.subject)
-        if owner is None or owner not in hosted:
+        if owner is None:
+            raise Conflict(ja=f"この出来事（{entry.subject}）はこの環境のサービスが発行したものではありません。",
+                           en=f"No service of this deployment published this event ({entry.subject}).", owner=None)
+        if owner not in hosted:
             raise Conflict(ja=f"この出来事は {owner} サービスのものです。{owner} で再送してください"
                               f"（/{owner}/ops/dlq/{entry_id}/replay）。",
                            en=f"This event is the {owner} service's: replay it there "

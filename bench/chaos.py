@@ -86,8 +86,8 @@ from nats.js.api import DeliverPolicy
 from kakawari import catalog, distributed
 from kakawari.nats_cli import ADMIN
 from kit import eventloop
+from kit.dev import postgres
 from kit.dev.nats_server import free_port
-from kit.dev.postgres import _asyncpg_dsn
 from kit.messaging.subjects import Naming
 from services.notify.delivery.domain.keys import message_id
 from services.registry.seed import OPERATOR_EMAIL, OPERATOR_PASSWORD
@@ -105,23 +105,7 @@ RETRIED = (502, 503, 504)
 
 
 def admin_url_default() -> str | None:
-    url = os.getenv("BENCH_DATABASE_URL") or os.getenv("TEST_DATABASE_URL")
-    if url:
-        return url
-    local = distributed._answers(*distributed.LOCAL_POSTGRES)
-    return "postgresql://postgres@127.0.0.1:5432/postgres" if local else None
-
-
-async def drop_databases(admin_url: str, prefix: str) -> None:
-    dsn, extra = _asyncpg_dsn(admin_url)
-    conn = await asyncpg.connect(dsn, **extra)
-    try:
-        for service in catalog.SERVICE_NAMES:
-            await conn.execute(f'DROP DATABASE IF EXISTS "{prefix}_{service}" WITH (FORCE)')
-            for role in (f"{prefix}_{service}", f"{prefix}_{service}_owner"):
-                await conn.execute(f'DROP ROLE IF EXISTS "{role}"')
-    finally:
-        await conn.close()
+    return os.getenv("BENCH_DATABASE_URL") or os.getenv("TEST_DATABASE_URL") or distributed.local_admin_url()
 
 
 @dataclass
@@ -144,12 +128,8 @@ class Stack:
                                 self.secrets["db"][service], f"{self.prefix}_{service}")
 
     async def query(self, service: str, sql: str, *args: Any) -> list[asyncpg.Record]:
-        dsn, extra = _asyncpg_dsn(self.db_url(service))
-        conn = await asyncpg.connect(dsn, **extra)
-        try:
+        async with postgres.connect(self.db_url(service)) as conn:
             return list(await conn.fetch(sql, *args))
-        finally:
-            await conn.close()
 
     def nats_urls(self) -> list[str]:
         password = self.secrets["nats"][ADMIN]
@@ -185,7 +165,7 @@ def running_stack(data: Path, *, port: int, prefix: str, admin: str | None,
         if pg_server is not None:
             pg_server.cleanup()  # type: ignore[attr-defined]
         elif admin:
-            eventloop.run(drop_databases(admin, prefix))
+            eventloop.run(postgres.drop_databases(admin, prefix, catalog.SERVICE_NAMES))
 
 
 # --- the faults ----------------------------------------------------------------------------------
@@ -579,16 +559,12 @@ async def count(stack: Stack, load: Load, events: dict[str, str]) -> dict[str, A
 
 async def quiet_recipients(stack: Stack, addresses: list[str]) -> None:
     """Quiet hours off for the bench's recipients, as each could set in their settings."""
-    dsn, extra = _asyncpg_dsn(stack.db_url("notify"))
-    conn = await asyncpg.connect(dsn, **extra)
-    try:
+    async with postgres.connect(stack.db_url("notify")) as conn:
         now = datetime.now(UTC)
         await conn.executemany(
             "INSERT INTO recipient_settings (recipient, quiet_enabled, quiet_start, quiet_end, updated_at) "
             "VALUES ($1, false, '21:00', '08:00', $2) ON CONFLICT (recipient) DO UPDATE SET quiet_enabled = false",
             [(a.lower(), now) for a in addresses])
-    finally:
-        await conn.close()
 
 
 async def drive(stack: Stack, args: argparse.Namespace) -> dict[str, Any]:

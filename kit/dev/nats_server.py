@@ -13,8 +13,9 @@ from importlib import metadata
 from pathlib import Path
 
 
-def _die_with_parent() -> None:
-    """Linux: have the kernel stop nats-server if our process is killed outright."""
+def die_with_parent() -> None:
+    """In a child, before it runs (Popen's preexec_fn), on Linux: SIGTERM from the kernel when the
+    process that started it dies, even killed outright."""
     if sys.platform.startswith("linux"):
         import ctypes
         import signal
@@ -81,7 +82,7 @@ class EmbeddedNats:
                 stdout=log, stderr=subprocess.STDOUT, env={**os.environ, **self.env},
                 # Own session: a terminal's Ctrl-C reaches us, and we stop NATS after the services drain.
                 start_new_session=True,
-                preexec_fn=_die_with_parent,
+                preexec_fn=die_with_parent,
             )
         deadline = time.monotonic() + timeout_s
         while time.monotonic() < deadline:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterable
 from contextlib import asynccontextmanager
 
 import asyncpg
@@ -21,21 +21,34 @@ def _asyncpg_dsn(url: str, database: str | None = None) -> tuple[str, dict[str, 
 
 
 @asynccontextmanager
+async def connect(url: str, database: str | None = None) -> AsyncIterator[asyncpg.Connection]:
+    """A plain asyncpg connection to `url` (a SQLAlchemy URL, any driver), or to its `database`; closed after."""
+    dsn, extra = _asyncpg_dsn(url, database)
+    conn = await asyncpg.connect(dsn, **extra)
+    try:
+        yield conn
+    finally:
+        await conn.close()
+
+
+async def drop_databases(admin_url: str, prefix: str, services: Iterable[str]) -> None:
+    """Undo a per-service setup (`kakawari up-distributed --db-prefix PREFIX`): its databases and roles."""
+    async with connect(admin_url) as conn:
+        for service in services:
+            await conn.execute(f'DROP DATABASE IF EXISTS "{prefix}_{service}" WITH (FORCE)')
+            for role in (f"{prefix}_{service}", f"{prefix}_{service}_owner"):
+                await conn.execute(f'DROP ROLE IF EXISTS "{role}"')
+
+
+@asynccontextmanager
 async def throwaway_database(admin_url: str, label: str) -> AsyncIterator[str]:
     """A fresh database for one test; dropped afterwards, whatever happened."""
     name = f"t_{label}_{uuid.uuid4().hex[:10]}"
-    dsn, extra = _asyncpg_dsn(admin_url)
-    conn = await asyncpg.connect(dsn, **extra)
-    try:
+    async with connect(admin_url) as conn:
         await conn.execute(f'CREATE DATABASE "{name}"')
-    finally:
-        await conn.close()
     url = make_url(admin_url).set(drivername="postgresql+asyncpg", database=name)
     try:
         yield url.render_as_string(hide_password=False)
     finally:
-        conn = await asyncpg.connect(dsn, **extra)
-        try:
+        async with connect(admin_url) as conn:
             await conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        finally:
-            await conn.close()

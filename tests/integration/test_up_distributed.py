@@ -13,16 +13,15 @@ import sys
 import time
 from pathlib import Path
 
-import asyncpg
 import httpx
 import nats
 import psutil
 import pytest
 
 from kakawari import catalog
-from kakawari.distributed import EMBEDDED, LOCAL_POSTGRES, _answers, nginx_binary
+from kakawari.distributed import EMBEDDED, local_admin_url, nginx_binary
 from kit.dev.nats_server import free_port
-from kit.dev.postgres import _asyncpg_dsn
+from kit.dev.postgres import drop_databases
 from kit.messaging.dlq import DeadLetters
 from kit.messaging.subjects import Naming
 from services.registry.seed import OPERATOR_EMAIL, OPERATOR_PASSWORD
@@ -36,22 +35,7 @@ pytestmark = pytest.mark.skipif(
 
 def _admin_url() -> str | None:
     """The server up-distributed will use, when it is a shared one (to drop this test's databases after)."""
-    url = os.getenv("TEST_DATABASE_URL")
-    if url:
-        return url
-    return "postgresql://postgres@127.0.0.1:5432/postgres" if _answers(*LOCAL_POSTGRES) else None
-
-
-async def _drop(admin_url: str, prefix: str) -> None:
-    dsn, extra = _asyncpg_dsn(admin_url)
-    conn = await asyncpg.connect(dsn, **extra)
-    try:
-        for service in catalog.SERVICE_NAMES:
-            await conn.execute(f'DROP DATABASE IF EXISTS "{prefix}_{service}" WITH (FORCE)')
-            for role in (f"{prefix}_{service}", f"{prefix}_{service}_owner"):
-                await conn.execute(f'DROP ROLE IF EXISTS "{role}"')
-    finally:
-        await conn.close()
+    return os.getenv("TEST_DATABASE_URL") or local_admin_url()
 
 
 async def _stream_replicas(urls: list[str], password: str) -> int:
@@ -183,7 +167,7 @@ def _serves_one_url_and_stops_every_child(tmp_path: Path, postgres_url: str | No
             if process.poll() is None:
                 process.kill()
             if admin_url:
-                asyncio.run(_drop(admin_url, prefix))
+                asyncio.run(drop_databases(admin_url, prefix, catalog.SERVICE_NAMES))
     alive = [name for name, pid in pids.items()
              if psutil.pid_exists(pid) and psutil.Process(pid).status() != psutil.STATUS_ZOMBIE]
     assert not alive, alive

@@ -5,18 +5,16 @@ from __future__ import annotations
 
 import asyncio
 import os
-import secrets
 import tempfile
-import time
-import urllib.request
 from collections.abc import AsyncIterator, Iterator, Sequence
 from contextlib import ExitStack, asynccontextmanager, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from kakawari.nats_cli import ServerConfig, User, password_variable
+from kakawari.nats_cli import ServerConfig, User, new_password, password_variable
 from kit.dev.nats_server import EmbeddedNats, free_port
+from kit.dev.wait import http_ok
 
 
 @contextmanager
@@ -54,24 +52,15 @@ class SecuredNats:
 
 def _healthy(monitor: str, timeout_s: float = 30.0) -> None:
     """Wait for /healthz: JetStream up and, in a cluster, its meta group led."""
-    deadline = time.monotonic() + timeout_s
-    while True:
-        try:
-            with urllib.request.urlopen(f"{monitor}/healthz", timeout=1) as answer:
-                if answer.status == 200:
-                    return
-        except OSError:
-            pass
-        if time.monotonic() > deadline:
-            raise RuntimeError(f"{monitor}/healthz not ok in {timeout_s}s")
-        time.sleep(0.1)
+    if not http_ok(f"{monitor}/healthz", timeout_s, request_timeout_s=1):
+        raise RuntimeError(f"{monitor}/healthz not ok in {timeout_s}s")
 
 
 @contextmanager
 def secured_nats(users: Sequence[User], tmp: Path, *, nodes: int = 1) -> Iterator[SecuredNats]:
     """`nodes` servers on the generated configuration. A cluster's names and routes are given on the
     command line, where they win over the file's (Kubernetes') ones, as docker compose does."""
-    passwords = {user.name: "k" + secrets.token_urlsafe(16) for user in users}  # a letter first: see nats_cli
+    passwords = {user.name: new_password() for user in users}
     env = {password_variable(name): password for name, password in passwords.items()} | {"POD_NAME": "test"}
     routes = [f"nats://127.0.0.1:{free_port()}" for _ in range(nodes)]
     monitors = [f"127.0.0.1:{free_port()}" for _ in range(nodes)]
